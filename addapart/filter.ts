@@ -1,0 +1,57 @@
+/** Allow and deny lists; deny wins, an empty or missing allow list allows everything. */
+export interface ListFilter {
+  allow?: readonly string[];
+  deny?: readonly string[];
+}
+
+/** A bucket location (bucket plus key prefix) that loglake itself writes to. */
+export interface GuardedLocation {
+  bucket: string;
+  prefix: string;
+}
+
+/** The central file-name filter (DESIGN §8): one place decides which raw files count. */
+export interface FileFilterConfig {
+  accounts?: ListFilter;
+  regions?: ListFilter;
+  /** Key prefixes (matched on the decoded key). */
+  prefixes?: ListFilter;
+  /** Recursion guard: keys under these locations (readready, quarantine, control) are never raw. */
+  guard?: readonly GuardedLocation[];
+}
+
+/** Why a file was not accepted; stable codes that appear in addapart's counts. */
+export type FilterVerdict =
+  | 'ok'
+  | 'recursion_guard'
+  | 'account_not_allowed'
+  | 'region_not_allowed'
+  | 'prefix_not_allowed';
+
+function listAllows(filter: ListFilter | undefined, value: string | undefined, match: (v: string, e: string) => boolean) {
+  if (filter === undefined || value === undefined) return true;
+  if (filter.deny?.some((e) => match(value, e))) return false;
+  if (filter.allow !== undefined && filter.allow.length > 0) return filter.allow.some((e) => match(value, e));
+  return true;
+}
+
+const equals = (v: string, e: string) => v === e;
+const startsWith = (v: string, e: string) => v.startsWith(e);
+
+/** Checks the location-only part of the filter, before the key is parsed. */
+export function checkLocation(config: FileFilterConfig, bucket: string, key: string): FilterVerdict {
+  if (config.guard?.some((g) => g.bucket === bucket && key.startsWith(g.prefix))) return 'recursion_guard';
+  if (!listAllows(config.prefixes, key, startsWith)) return 'prefix_not_allowed';
+  return 'ok';
+}
+
+/** Checks account and region, when the source's key carries them. */
+export function checkAccountRegion(
+  config: FileFilterConfig,
+  account: string | undefined,
+  region: string | undefined,
+): FilterVerdict {
+  if (!listAllows(config.accounts, account, equals)) return 'account_not_allowed';
+  if (!listAllows(config.regions, region, equals)) return 'region_not_allowed';
+  return 'ok';
+}

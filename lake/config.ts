@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const listFilter = z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).strict();
+
+const awsSchema = z
+  .object({
+    region: z.string().min(1),
+    /** Endpoint override: moto on loopback in tests, or a VPC endpoint. */
+    endpoint: z.string().url().optional(),
+    buckets: z.object({ raw: z.string().min(3), readready: z.string().min(3), quarantine: z.string().min(3) }).strict(),
+    /** Prefix in the readready bucket for run manifests and the landing ledger. */
+    controlPrefix: z.string().default('_loglake/'),
+    queues: z.object({ notifications: z.string().url(), transform: z.string().url().optional() }).strict(),
+    athena: z.object({ workgroup: z.string().default('primary'), outputLocation: z.string().optional() }).strict().default({ workgroup: 'primary' }),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    mode: z.enum(['embedded', 'aws']).default('embedded'),
+    /** Catalog database (Glue database on AWS). */
+    database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('loglake'),
+    /** Folders of extra source definitions (YAML/JSON), loaded after the built-in ones. */
+    sourcesDirs: z.array(z.string()).default([]),
+    filter: z
+      .object({ accounts: listFilter.optional(), regions: listFilter.optional(), prefixes: listFilter.optional() })
+      .strict()
+      .default({}),
+    transform: z
+      .object({
+        maxFiles: z.number().int().positive().default(1000),
+        maxBytes: z.number().int().positive().default(512 * 1024 * 1024),
+        prefetch: z.number().int().positive().default(8),
+        /** DuckDB threads for the Parquet writer; 0 means all cores. */
+        writerThreads: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ maxFiles: 1000, maxBytes: 512 * 1024 * 1024, prefetch: 8, writerThreads: 0 }),
+    embedded: z.object({ dir: z.string().default('.loglake') }).strict().default({ dir: '.loglake' }),
+    aws: awsSchema.optional(),
+  })
+  .strict();
+
+export type LoglakeConfig = z.output<typeof configSchema>;
+export type LoglakeConfigInput = z.input<typeof configSchema>;
+export type AwsConfig = z.output<typeof awsSchema>;
+
+/** Environment variables that override the file, and the setting each one sets. */
+const ENV: [string, string[]][] = [
+  ['LOGLAKE_MODE', ['mode']],
+  ['LOGLAKE_DATABASE', ['database']],
+  ['LOGLAKE_DIR', ['embedded', 'dir']],
+  ['AWS_REGION', ['aws', 'region']],
+  ['LOGLAKE_AWS_REGION', ['aws', 'region']],
+  ['LOGLAKE_ENDPOINT', ['aws', 'endpoint']],
+  ['LOGLAKE_RAW_BUCKET', ['aws', 'buckets', 'raw']],
+  ['LOGLAKE_READREADY_BUCKET', ['aws', 'buckets', 'readready']],
+  ['LOGLAKE_QUARANTINE_BUCKET', ['aws', 'buckets', 'quarantine']],
+  ['LOGLAKE_QUEUE_URL', ['aws', 'queues', 'notifications']],
+  ['LOGLAKE_TRANSFORM_QUEUE_URL', ['aws', 'queues', 'transform']],
+  ['LOGLAKE_ATHENA_WORKGROUP', ['aws', 'athena', 'workgroup']],
+  ['LOGLAKE_ATHENA_OUTPUT', ['aws', 'athena', 'outputLocation']],
+];
+
+const envName = (path: string) => ENV.find(([, p]) => p.join('.') === path)?.[0];
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const step of path.slice(0, -1)) {
+    if (typeof node[step] !== 'object' || node[step] === null) node[step] = {};
+    node = node[step] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+/**
+ * Loads the configuration: `loglake.config.json` (or the file named by `LOGLAKE_CONFIG` or
+ * `file`), then environment overrides, validated with zod. A missing or invalid setting gives a
+ * {@link ConfigError} naming the setting and the environment variable that sets it.
+ */
+export function loadConfig(
+  opts: { file?: string; env?: NodeJS.ProcessEnv; cwd?: string; overrides?: LoglakeConfigInput } = {},
+): LoglakeConfig {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const file = opts.file ?? env.LOGLAKE_CONFIG ?? resolve(cwd, 'loglake.config.json');
+  let raw: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (cause) {
+      throw new ConfigError(`${file}: not valid JSON: ${(cause as Error).message}`, { file }, { cause });
+    }
+  } else if (opts.file !== undefined || env.LOGLAKE_CONFIG !== undefined) {
+    throw new ConfigError(`config file not found: ${file}`, { file });
+  }
+  // Environment beats the file; later entries win, so LOGLAKE_AWS_REGION beats AWS_REGION. AWS
+  // settings only apply in AWS mode, so a shell with AWS_REGION set still runs embedded.
+  for (const [name, path] of ENV) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (path[0] === 'aws' && raw.mode !== 'aws') continue;
+    setPath(raw, path, value);
+  }
+  if (opts.overrides) raw = { ...raw, ...opts.overrides };
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.join('.');
+    const hint = envName(path);
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    throw new ConfigError(
+      `${missing ? 'missing setting' : 'invalid setting'} ${path}${hint ? ` (env ${hint})` : ''}: ${issue.message}`,
+      { setting: path, env: hint },
+    );
+  }
+  const config = parsed.data;
+  if (config.mode === 'aws' && config.aws === undefined) {
+    throw new ConfigError('missing setting aws.region (env LOGLAKE_AWS_REGION): mode is aws but no aws settings are given', {
+      setting: 'aws',
+    });
+  }
+  return config;
+}

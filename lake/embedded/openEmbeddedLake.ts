@@ -1,0 +1,61 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { LoglakeConfig } from '../config.ts';
+import { ensureTables, type Lake } from '../lake.ts';
+import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
+import { openDuckDB } from './duckdbFile.ts';
+import { LocalCatalog } from './localCatalog.ts';
+import { LocalLedger } from './localLedger.ts';
+import { LocalObjectStore } from './localObjectStore.ts';
+import { LocalQueue } from './localQueue.ts';
+import { NotifyingObjectStore } from './notifyingObjectStore.ts';
+import type { SourceDefinition } from '../../sources/loader.ts';
+
+/** Bucket names the embedded lake uses in its S3-shaped notifications. */
+export const EMBEDDED_BUCKETS = { raw: 'raw', readready: 'readready', quarantine: 'quarantine' } as const;
+
+/**
+ * Opens the embedded lake under `config.embedded.dir`: folders for raw, readready, quarantine and
+ * control, a spool folder for notifications, and one DuckDB file for the catalog and the ledger.
+ */
+export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDefinition[]): Promise<Lake> {
+  const dir = resolve(config.embedded.dir);
+  const threads = config.transform.writerThreads || availableParallelism();
+  const { instance, connection } = await openDuckDB(join(dir, 'catalog.duckdb'), {
+    threads: String(threads),
+    memory_limit: '1GB',
+  });
+  const catalog = await LocalCatalog.open(connection);
+  const ledger = await LocalLedger.open(connection);
+  const queue = new LocalQueue(join(dir, 'queue'));
+  const readready = new LocalObjectStore(join(dir, 'readready'));
+  const lake: Lake = {
+    config,
+    sources,
+    rawBucket: EMBEDDED_BUCKETS.raw,
+    raw: new NotifyingObjectStore(new LocalObjectStore(join(dir, 'raw')), queue, EMBEDDED_BUCKETS.raw),
+    readready,
+    quarantine: new LocalObjectStore(join(dir, 'quarantine')),
+    control: new LocalObjectStore(join(dir, 'control')),
+    catalog,
+    ledger,
+    queue,
+    duck: connection,
+    tmpDir: join(dir, 'tmp'),
+    filter: {
+      ...config.filter,
+      guard: [
+        { bucket: EMBEDDED_BUCKETS.readready, prefix: '' },
+        { bucket: EMBEDDED_BUCKETS.quarantine, prefix: '' },
+      ],
+    },
+    rawLocation: (_bucket, prefix) => new LocalObjectStore(join(dir, 'raw')).uri(prefix),
+    openQueryEngine: async () => DuckDBQueryEngine.open(instance, await catalog.listTables(config.database)),
+    close: async () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  await ensureTables(lake);
+  return lake;
+}

@@ -1,0 +1,41 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { FileFilterConfig } from '../addapart/filter.ts';
+import type { SourceDefinition } from '../sources/loader.ts';
+import type { LoglakeConfig } from './config.ts';
+import type { Catalog, Ledger, NotificationQueue, ObjectStore, QueryEngine } from './ports.ts';
+import { rawTableDef, readreadyTableDef } from './tables.ts';
+
+/** A wired-up lake: the ports chosen by configuration, plus what every stage shares. */
+export interface Lake {
+  config: LoglakeConfig;
+  sources: SourceDefinition[];
+  /** Raw bucket name as notifications name it. */
+  rawBucket: string;
+  raw: ObjectStore;
+  readready: ObjectStore;
+  quarantine: ObjectStore;
+  /** Run manifests (embedded: its own folder; AWS: a prefix of the readready bucket). */
+  control: ObjectStore;
+  catalog: Catalog;
+  ledger: Ledger;
+  queue: NotificationQueue;
+  /** DuckDB, used to write Parquet (and, embedded, to query). */
+  duck: DuckDBConnection;
+  tmpDir: string;
+  /** The central file filter, with the recursion guard filled in from the lake's own locations. */
+  filter: FileFilterConfig;
+  /** Catalog location of a raw partition. */
+  rawLocation(bucket: string, prefix: string): string;
+  openQueryEngine(): Promise<QueryEngine>;
+  close(): Promise<void>;
+}
+
+/** Creates the database and every source's raw and readready tables (idempotent). */
+export async function ensureTables(lake: Lake): Promise<void> {
+  const db = lake.config.database;
+  await lake.catalog.ensureDatabase(db);
+  for (const source of lake.sources) {
+    await lake.catalog.ensureTable(rawTableDef(source, db, lake.raw.uri('')));
+    await lake.catalog.ensureTable(readreadyTableDef(source, db, lake.readready.uri(`${source.readreadyTable}/`)));
+  }
+}

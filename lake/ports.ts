@@ -1,0 +1,154 @@
+/**
+ * The four ports of loglake (DESIGN §3), plus the landing ledger. The core only ever talks to these
+ * interfaces; embedded adapters (local folders, DuckDB) and AWS adapters (S3, Glue, SQS, Athena)
+ * implement them, and configuration picks which.
+ */
+import type { Readable } from 'node:stream';
+
+/** Metadata of one stored object. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  etag?: string;
+  lastModified?: Date;
+}
+
+/** A bucket (or a folder standing in for one). Keys never start with `/`. */
+export interface ObjectStore {
+  /** Human-readable location, e.g. `s3://bucket/prefix` or a folder path. */
+  readonly location: string;
+  /** Reads a whole object. Throws {@link ObjectNotFoundError} when missing. */
+  get(key: string): Promise<Uint8Array>;
+  /** Streams an object; use for objects that may be large. */
+  getStream(key: string): Promise<Readable>;
+  /** Writes an object atomically: readers see the old object or the new one, never a half. */
+  put(key: string, body: Uint8Array | string, opts?: PutOptions): Promise<void>;
+  /** Uploads a local file (multipart on S3 for big outputs). */
+  putFile(key: string, localPath: string, opts?: PutOptions): Promise<void>;
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Lists objects under a prefix in key order, paging transparently. */
+  list(prefix: string, opts?: { startAfter?: string }): AsyncIterable<ObjectInfo>;
+  delete(key: string): Promise<void>;
+  /** A URI a query engine can read the key from (a file path, or `s3://…`). */
+  uri(key: string): string;
+}
+
+export interface PutOptions {
+  contentType?: string;
+}
+
+/** Column types of the readready contract (DESIGN §4). */
+export type ColumnType = 'string' | 'bigint' | 'double' | 'boolean' | 'timestamp';
+
+export interface ColumnDef {
+  name: string;
+  type: ColumnType;
+  comment?: string;
+}
+
+/** A catalog table, as the core describes it; adapters map it to Glue or to the local catalog. */
+export interface TableDef {
+  database: string;
+  name: string;
+  /** Location of the table's data, e.g. `s3://raw-bucket/` or a folder path. */
+  location: string;
+  format: 'parquet' | 'json';
+  columns: ColumnDef[];
+  partitionKeys: ColumnDef[];
+  /** Free-form table parameters (e.g. `loglake.source`, `classification`). */
+  parameters?: Record<string, string>;
+}
+
+export interface PartitionSpec {
+  /** Values in the order of the table's partition keys. */
+  values: string[];
+  location: string;
+}
+
+export interface CreatePartitionsResult {
+  created: number;
+  /** Partitions that already existed: success, because registration is idempotent. */
+  existing: number;
+  failed: { values: string[]; error: Error }[];
+  /** Catalog write calls made (BatchCreatePartition requests, or local transactions). */
+  writeCalls: number;
+}
+
+/** Databases, tables and partitions: Glue Data Catalog, or a local DuckDB file. */
+export interface Catalog {
+  ensureDatabase(name: string): Promise<void>;
+  /** Creates the table, or updates it to the definition given. */
+  ensureTable(def: TableDef): Promise<void>;
+  getTable(database: string, name: string): Promise<TableDef | undefined>;
+  listTables(database: string): Promise<TableDef[]>;
+  /** Registers partitions; ones that exist count as `existing`. */
+  createPartitions(database: string, table: string, partitions: PartitionSpec[]): Promise<CreatePartitionsResult>;
+  listPartitions(database: string, table: string): Promise<PartitionSpec[]>;
+  /** Points an existing partition at a new location (compaction generations). */
+  updatePartitionLocation(database: string, table: string, values: string[], location: string): Promise<void>;
+}
+
+/** A message from the landing-notification queue. */
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+  /** Opaque handle used to ack or release; SQS receipt handle or a local id. */
+  receipt: string;
+  receiveCount: number;
+}
+
+/** The queue of S3-event-shaped landing notifications (SQS, or a local spool). */
+export interface NotificationQueue {
+  send(bodies: string[]): Promise<void>;
+  /** Receives up to `max` messages; they stay invisible until acked or released. */
+  receive(max: number, opts?: { waitSeconds?: number; visibilitySeconds?: number }): Promise<QueueMessage[]>;
+  ack(messages: QueueMessage[]): Promise<void>;
+  /** Makes messages visible again (failed items go back for another try). */
+  release(messages: QueueMessage[]): Promise<void>;
+  /** Approximate count of messages waiting. */
+  depth(): Promise<number>;
+}
+
+/** One query result with typed rows. */
+export interface QueryResult {
+  columns: { name: string; type: string }[];
+  rows: Record<string, unknown>[];
+}
+
+/** Runs SQL over the catalog's tables: DuckDB embedded, Athena on AWS. */
+export interface QueryEngine {
+  /** Runs a statement; `params` are bound positionally to `?` placeholders, never spliced. */
+  query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+/** A raw file that addapart accepted and transform has yet to process. */
+export interface LandedFile {
+  key: string;
+  source: string;
+  size: number;
+  etag?: string;
+  /** Raw partition values, in the source's partition-key order. */
+  partition: string[];
+}
+
+/** A bounded batch of landed files that one transform run owns. */
+export interface Claim {
+  batchId: string;
+  files: LandedFile[];
+}
+
+/** Tracks landed files through transform, so a re-delivery never duplicates work. */
+export interface Ledger {
+  /** Records landed files; a key already recorded is a no-op. Returns how many were new. */
+  record(files: LandedFile[]): Promise<number>;
+  /**
+   * Claims a bounded batch. An unfinished claim (a crashed run) is returned again, with the same
+   * files and id, so its re-run overwrites the same outputs.
+   */
+  claim(opts: { maxFiles: number; maxBytes: number }): Promise<Claim | undefined>;
+  /** Marks a claim's files done. */
+  complete(batchId: string): Promise<void>;
+  counts(): Promise<{ pending: number; claimed: number; done: number }>;
+  close(): Promise<void>;
+}

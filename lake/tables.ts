@@ -1,0 +1,29 @@
+import type { SourceDefinition } from '../sources/loader.ts';
+import { readreadyColumns } from '../transform/project.ts';
+import type { TableDef } from './ports.ts';
+
+/** The raw table of a source: its raw columns, partitioned by the key's captures. */
+export function rawTableDef(source: SourceDefinition, database: string, location: string): TableDef {
+  return {
+    database,
+    name: source.rawTable,
+    location,
+    format: 'json',
+    columns: source.raw.columns.map((c) => ({ name: c.name, type: c.type as 'string' })),
+    partitionKeys: source.raw.partition_keys.map((name) => ({ name, type: 'string' })),
+    parameters: { 'loglake.source': source.name, 'loglake.layer': 'raw', 'loglake.rawformat': source.raw.format },
+  };
+}
+
+/** The readready table of a source: flat columns plus `source_key`, partitioned by `calendarday`. */
+export function readreadyTableDef(source: SourceDefinition, database: string, location: string): TableDef {
+  return {
+    database,
+    name: source.readreadyTable,
+    location,
+    format: 'parquet',
+    columns: readreadyColumns(source),
+    partitionKeys: [{ name: 'calendarday', type: 'string' }],
+    parameters: { 'loglake.source': source.name, 'loglake.layer': 'readready', classification: 'parquet' },
+  };
+}

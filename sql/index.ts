@@ -1,0 +1,1 @@
+export { SESSION_LINES_SQL, SESSION_REVIEW_ONE_SQL, SESSION_REVIEW_VIEW } from './sessionReview.ts';
