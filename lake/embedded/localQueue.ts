@@ -17,11 +17,17 @@ interface Stored {
 export class LocalQueue implements NotificationQueue {
   readonly #ready: string;
   readonly #inflight: string;
+  readonly #dead: string;
   #seq = 0;
 
-  constructor(readonly dir: string) {
+  /** @param maxReceiveCount as SQS's redrive policy: a message released this often moves to `dead/`. */
+  constructor(
+    readonly dir: string,
+    readonly maxReceiveCount = 3,
+  ) {
     this.#ready = join(dir, 'ready');
     this.#inflight = join(dir, 'inflight');
+    this.#dead = join(dir, 'dead');
   }
 
   async send(bodies: string[]): Promise<void> {
@@ -66,7 +72,16 @@ export class LocalQueue implements NotificationQueue {
 
   async release(messages: QueueMessage[]): Promise<void> {
     await mkdir(this.#ready, { recursive: true });
-    for (const m of messages) await rename(join(this.#inflight, m.receipt), join(this.#ready, m.receipt));
+    await mkdir(this.#dead, { recursive: true });
+    for (const m of messages) {
+      const to = m.receiveCount >= this.maxReceiveCount ? this.#dead : this.#ready;
+      await rename(join(this.#inflight, m.receipt), join(to, m.receipt));
+    }
+  }
+
+  /** Messages moved to the dead-letter folder. */
+  async deadLetters(): Promise<number> {
+    return (await this.#names(this.#dead)).length;
   }
 
   async depth(): Promise<number> {

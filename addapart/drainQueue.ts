@@ -1,0 +1,44 @@
+import type { Lake } from '../lake/lake.ts';
+import { addapartBatch, addStats, type AddapartStats, emptyAddapartStats } from './processBatch.ts';
+import { PartitionCache } from './partitionCache.ts';
+
+export interface DrainOptions {
+  /** Messages per batch (SQS gives at most 10 per receive; the embedded spool is not limited). */
+  batchSize?: number;
+  onProgress?: (stats: AddapartStats) => void;
+}
+
+/** Deps for {@link addapartBatch} from a lake. */
+export function addapartDeps(lake: Lake, cache = new PartitionCache()) {
+  return {
+    sources: lake.sources,
+    filter: lake.filter,
+    catalog: lake.catalog,
+    ledger: lake.ledger,
+    database: lake.config.database,
+    rawLocation: lake.rawLocation,
+    cache,
+  };
+}
+
+/**
+ * Processes queued notifications until the queue is empty: the embedded `loglake addapart`. Each
+ * batch is acked except its failed messages, which go back to the queue (and, after the queue's
+ * maximum receive count, to its dead-letter queue).
+ */
+export async function drainQueue(lake: Lake, opts: DrainOptions = {}): Promise<AddapartStats> {
+  const { batchSize = 100 } = opts;
+  const deps = addapartDeps(lake);
+  const total = emptyAddapartStats();
+  for (;;) {
+    const messages = await lake.queue.receive(batchSize, { waitSeconds: 0 });
+    if (messages.length === 0) break;
+    const outcome = await addapartBatch(deps, messages);
+    const failed = new Set(outcome.failures.map((f) => f.messageId));
+    await lake.queue.ack(messages.filter((m) => !failed.has(m.messageId)));
+    await lake.queue.release(messages.filter((m) => failed.has(m.messageId)));
+    addStats(total, outcome.stats);
+    opts.onProgress?.(total);
+  }
+  return total;
+}

@@ -1,0 +1,12 @@
+import type { Command } from '../command.ts';
+import { addapart } from './addapart.ts';
+import { demo } from './demo.ts';
+import { generateCommand } from './generate.ts';
+import { land } from './land.ts';
+import { query } from './query.ts';
+import { sources } from './sources.ts';
+import { status } from './status.ts';
+import { transform } from './transform.ts';
+
+/** Every `loglake` command, in the order `--help` lists them. */
+export const commands: Command[] = [demo, land, addapart, transform, status, query, generateCommand, sources];

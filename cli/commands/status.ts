@@ -1,0 +1,47 @@
+import type { RunManifest } from '../../transform/transformBatch.ts';
+import { type Command, intOption } from '../command.ts';
+import { renderTable } from '../format.ts';
+
+export const status: Command = {
+  name: 'status',
+  summary: 'partitions, pending files and the last runs with their reconciliation counts',
+  usage: 'loglake status [--runs <n>]',
+  help: ['--runs <n>        how many recent runs to show (default 5)'],
+  options: { runs: { type: 'string' } },
+  async run({ values, io, openLake }) {
+    const lake = await openLake();
+    try {
+      const db = lake.config.database;
+      io.out(`lake: ${lake.config.mode} (${lake.raw.location})`);
+      const tables = await lake.catalog.listTables(db);
+      const rows = [];
+      for (const t of tables) rows.push({ table: t.name, format: t.format, partitions: (await lake.catalog.listPartitions(db, t.name)).length });
+      io.out(renderTable(['table', 'format', 'partitions'], rows));
+      const c = await lake.ledger.counts();
+      io.out(`landed files: ${c.pending} pending, ${c.claimed} claimed, ${c.done} done; queued notifications: ${await lake.queue.depth()}`);
+      const keys: string[] = [];
+      for await (const o of lake.control.list('runs/')) keys.push(o.key);
+      const recent = keys.sort().slice(-intOption(values, 'runs', 5));
+      const runs: Record<string, unknown>[] = [];
+      for (const key of recent) {
+        const m = JSON.parse(Buffer.from(await lake.control.get(key)).toString('utf8')) as RunManifest;
+        const skipped = Object.values(m.totals.skipped).reduce((a, b) => a + b, 0);
+        runs.push({
+          run: m.runId,
+          files: m.totals.files,
+          events_in: m.totals.eventsIn,
+          rows: m.totals.rows,
+          skipped,
+          quarantined: m.totals.quarantined,
+          files_quarantined: m.totals.filesQuarantined,
+          reconciled: m.reconciled,
+        });
+      }
+      io.out(`last ${runs.length} runs:`);
+      io.out(renderTable(['run', 'files', 'events_in', 'rows', 'skipped', 'quarantined', 'files_quarantined', 'reconciled'], runs));
+    } finally {
+      await lake.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,51 @@
+import { runTransform, type TransformSummary } from '../../transform/runTransform.ts';
+import { type Command, intOption } from '../command.ts';
+import { bytes, num } from '../format.ts';
+import { type CliIO, progress } from '../io.ts';
+
+const sumOf = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+const list = (r: Record<string, number>) =>
+  Object.entries(r)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || '-';
+
+/** Prints a transform run summary with its reconciliation line. */
+export function printTransformSummary(io: CliIO, s: TransformSummary): void {
+  const t = s.totals;
+  const secs = s.elapsedMs / 1000;
+  io.out(
+    `transform: ${s.runs.length} batches, ${num(t.files)} files (${num(t.filesQuarantined)} quarantined), ` +
+      `${bytes(t.bytesCompressed)} compressed / ${bytes(t.bytesUncompressed)} uncompressed`,
+  );
+  io.out(
+    `  events in ${num(t.eventsIn)} = rows ${num(t.rows)} + skipped ${num(sumOf(t.skipped))} (${list(t.skipped)}) + ` +
+      `quarantined ${num(t.quarantined)} (${list(t.quarantinedByReason)}): ${s.reconciled ? 'reconciled' : 'NOT RECONCILED'}`,
+  );
+  io.out(`  ${secs.toFixed(2)} s, ${num(Math.round(t.eventsIn / Math.max(secs, 0.001)))} events/s`);
+  for (const r of s.runs) {
+    for (const q of r.quarantinedFiles) io.out(`  quarantined ${q.key}: ${q.reason}: ${q.message}`);
+  }
+}
+
+export const transform: Command = {
+  name: 'transform',
+  summary: 'turn landed raw files into readready Parquet tables',
+  usage: 'loglake transform [--max-files <n>]',
+  help: ['--max-files <n>   files per batch (default from config: 1000)'],
+  options: { 'max-files': { type: 'string' } },
+  async run({ values, io, openLake }) {
+    const lake = await openLake();
+    try {
+      const bar = progress(io, 'transform');
+      const summary = await runTransform(lake, {
+        maxFiles: intOption(values, 'max-files', lake.config.transform.maxFiles),
+        onProgress: bar.update,
+      });
+      bar.end();
+      printTransformSummary(io, summary);
+      return summary.reconciled ? 0 : 1;
+    } finally {
+      await lake.close();
+    }
+  },
+};

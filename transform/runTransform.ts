@@ -1,0 +1,85 @@
+import type { Lake } from '../lake/lake.ts';
+import { isReconciled, type RunManifest, type SourceTotals, type TransformContext, transformBatch } from './transformBatch.ts';
+
+export interface RunTransformOptions {
+  maxFiles?: number;
+  maxBytes?: number;
+  prefetch?: number;
+  onProgress?: (filesDone: number, filesTotal: number) => void;
+}
+
+/** Everything one `loglake transform` did, over all its batches. */
+export interface TransformSummary {
+  runs: RunManifest[];
+  totals: SourceTotals;
+  elapsedMs: number;
+  reconciled: boolean;
+}
+
+/** The transform context of a lake. */
+export function transformContext(lake: Lake): TransformContext {
+  return {
+    raw: lake.raw,
+    readready: lake.readready,
+    quarantine: lake.quarantine,
+    control: lake.control,
+    catalog: lake.catalog,
+    database: lake.config.database,
+    sources: lake.sources,
+    duck: lake.duck,
+    tmpDir: lake.tmpDir,
+  };
+}
+
+/** Adds one run's totals into another. */
+export function addTotals(into: SourceTotals, t: SourceTotals): void {
+  for (const k of ['files', 'filesQuarantined', 'bytesCompressed', 'bytesUncompressed', 'eventsIn', 'rows', 'quarantined'] as const) {
+    into[k] += t[k];
+  }
+  for (const [k, v] of Object.entries(t.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(t.quarantinedByReason)) into.quarantinedByReason[k] = (into.quarantinedByReason[k] ?? 0) + v;
+}
+
+export function emptySourceTotals(): SourceTotals {
+  return {
+    files: 0,
+    filesQuarantined: 0,
+    bytesCompressed: 0,
+    bytesUncompressed: 0,
+    eventsIn: 0,
+    rows: 0,
+    skipped: {},
+    quarantined: 0,
+    quarantinedByReason: {},
+  };
+}
+
+/**
+ * Transforms every landed file, one bounded batch at a time: claim, transform, mark done. A batch
+ * left claimed by a crash is claimed again first, with the same files and id, so its outputs are
+ * overwritten rather than duplicated.
+ */
+export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): Promise<TransformSummary> {
+  const started = Date.now();
+  const { maxFiles = lake.config.transform.maxFiles, maxBytes = lake.config.transform.maxBytes } = opts;
+  const ctx = transformContext(lake);
+  const runs: RunManifest[] = [];
+  const totals = emptySourceTotals();
+  const counts = await lake.ledger.counts();
+  const total = counts.pending + counts.claimed;
+  let done = 0;
+  for (;;) {
+    const claim = await lake.ledger.claim({ maxFiles, maxBytes });
+    if (claim === undefined) break;
+    const base = done;
+    const manifest = await transformBatch(ctx, claim, {
+      prefetch: opts.prefetch ?? lake.config.transform.prefetch,
+      onProgress: (n) => opts.onProgress?.(base + n, total),
+    });
+    await lake.ledger.complete(claim.batchId);
+    done += claim.files.length;
+    runs.push(manifest);
+    addTotals(totals, manifest.totals);
+  }
+  return { runs, totals, elapsedMs: Date.now() - started, reconciled: isReconciled(totals) && runs.every((r) => r.reconciled) };
+}
