@@ -42,9 +42,7 @@ export async function runDemo(opts: DemoOptions, io: CliIO): Promise<DemoResult>
   try {
     const { files, manifest } = generate(opts);
     io.out(`generating and landing a data set (seed ${manifest.seed}) into ${lake.raw.location}`);
-    const landBar = progress(io, 'land');
-    await landFiles(lake.raw, files, { onFile: (n) => landBar.update(n, Math.max(n, manifest.files.total)) });
-    landBar.end();
+    await landFiles(lake.raw, files);
     io.out(
       `generated ${manifest.files.total} files: ${manifest.files.cloudtrail} CloudTrail, ${manifest.files.cloudwatch} Firehose, ` +
         `${manifest.files.bad} bad, ${manifest.files.skip} digest/insight/check objects`,

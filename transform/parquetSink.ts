@@ -29,6 +29,8 @@ interface Group {
   path: string;
   stream: WriteStream;
   rows: number;
+  /** Longest line so far (UTF-16 units; ×3 bounds its UTF-8 bytes). */
+  maxLine: number;
 }
 
 /**
@@ -52,10 +54,11 @@ export class ParquetSink {
     if (group === undefined) {
       await mkdir(this.tmpDir, { recursive: true });
       const path = join(this.tmpDir, `${table}-${calendarday}-${this.#groups.size}.ndjson`);
-      group = { table, calendarday, columns, path, stream: createWriteStream(path), rows: 0 };
+      group = { table, calendarday, columns, path, stream: createWriteStream(path), rows: 0, maxLine: 0 };
       this.#groups.set(id, group);
     }
     group.rows += lines.length;
+    for (const l of lines) if (l.length > group.maxLine) group.maxLine = l.length;
     if (!group.stream.write(`${lines.join('\n')}\n`)) {
       const stream = group.stream;
       await new Promise<void>((resolve) => stream.once('drain', resolve));
@@ -72,10 +75,12 @@ export class ParquetSink {
       await new Promise<void>((resolve, reject) => g.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
       const localPath = g.path.replace(/\.ndjson$/, '.parquet');
       const columns = g.columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCK_TYPES[c.type])}`).join(', ');
+      // DuckDB allocates read buffers of this size per thread: fit it to the data, not to a worst case.
+      const maxObject = Math.max(16 * 1024 * 1024, g.maxLine * 3 + 1);
       const select = g.columns.map((c) => quoteIdent(c.name)).join(', ');
       await this.duck.run(
         `COPY (SELECT ${select} FROM read_json(${quoteLiteral(g.path)}, format = 'newline_delimited', ` +
-          `columns = {${columns}}, maximum_object_size = 1073741824)) TO ${quoteLiteral(localPath)} ` +
+          `columns = {${columns}}, maximum_object_size = ${maxObject})) TO ${quoteLiteral(localPath)} ` +
           `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${this.opts.rowGroupSize ?? 122_880})`,
       );
       await rm(g.path, { force: true });
