@@ -32,7 +32,8 @@ export function classifyKey(
   if (location !== 'ok') return { kind: 'skip', reason: location };
   if (key.endsWith('/')) return { kind: 'skip', reason: 'folder_marker' };
   for (const source of sources) {
-    if (source.skipRegexes.some((r) => r.test(key))) return { kind: 'skip', reason: 'source_skip', source: source.name };
+    if (source.skipRegexes.some((r) => r.test(key)))
+      return { kind: 'skip', reason: 'source_skip', source: source.name };
     const match = source.keyRegex.exec(key);
     if (match === null) continue;
     const groups = match.groups ?? {};

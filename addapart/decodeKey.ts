@@ -9,6 +9,10 @@ export function decodeS3EventKey(encoded: string): string {
   try {
     return decodeURIComponent(encoded.replace(/\+/g, ' '));
   } catch (cause) {
-    throw new NotificationParseError('object key is not valid URL encoding', { keyLength: encoded.length }, { cause });
+    throw new NotificationParseError(
+      'object key is not valid URL encoding',
+      { keyLength: encoded.length },
+      { cause },
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { Lake } from '../lake/lake.ts';
-import { addapartBatch, addStats, type AddapartStats, emptyAddapartStats } from './processBatch.ts';
 import { PartitionCache } from './partitionCache.ts';
+import { type AddapartStats, addapartBatch, addStats, emptyAddapartStats } from './processBatch.ts';
 
 export interface DrainOptions {
   /** Messages per batch (SQS gives at most 10 per receive; the embedded spool is not limited). */

@@ -28,7 +28,11 @@ export type FilterVerdict =
   | 'region_not_allowed'
   | 'prefix_not_allowed';
 
-function listAllows(filter: ListFilter | undefined, value: string | undefined, match: (v: string, e: string) => boolean) {
+function listAllows(
+  filter: ListFilter | undefined,
+  value: string | undefined,
+  match: (v: string, e: string) => boolean,
+) {
   if (filter === undefined || value === undefined) return true;
   if (filter.deny?.some((e) => match(value, e))) return false;
   if (filter.allow !== undefined && filter.allow.length > 0) return filter.allow.some((e) => match(value, e));

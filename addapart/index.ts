@@ -2,7 +2,12 @@ export { type AcceptedKey, classifyKey, type SkippedKey } from './classify.ts';
 export { decodeS3EventKey } from './decodeKey.ts';
 export { addapartDeps, type DrainOptions, drainQueue } from './drainQueue.ts';
 export { checkAccountRegion, checkLocation, type FileFilterConfig, type ListFilter } from './filter.ts';
-export { isObjectCreated, type ObjectNotice, type ParsedNotification, parseNotification } from './notifications.ts';
+export {
+  isObjectCreated,
+  type ObjectNotice,
+  type ParsedNotification,
+  parseNotification,
+} from './notifications.ts';
 export { PartitionCache } from './partitionCache.ts';
 export {
   type AddapartDeps,

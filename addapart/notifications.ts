@@ -56,7 +56,12 @@ function parseS3Record(record: unknown, index: number): ObjectNotice {
     throw new NotificationParseError('S3 event record has no s3 field', { index });
   }
   const { bucket, object } = record.s3;
-  if (!isObject(bucket) || typeof bucket.name !== 'string' || !isObject(object) || typeof object.key !== 'string') {
+  if (
+    !isObject(bucket) ||
+    typeof bucket.name !== 'string' ||
+    !isObject(object) ||
+    typeof object.key !== 'string'
+  ) {
     throw new NotificationParseError('S3 event record lacks bucket name or object key', { index });
   }
   return {
@@ -72,7 +77,12 @@ function parseS3Record(record: unknown, index: number): ObjectNotice {
 function parseEventBridge(doc: Json): ParsedNotification {
   const detail = doc.detail as Json;
   const { bucket, object } = detail;
-  if (!isObject(bucket) || typeof bucket.name !== 'string' || !isObject(object) || typeof object.key !== 'string') {
+  if (
+    !isObject(bucket) ||
+    typeof bucket.name !== 'string' ||
+    !isObject(object) ||
+    typeof object.key !== 'string'
+  ) {
     throw new NotificationParseError('EventBridge S3 event lacks bucket name or object key');
   }
   const detailType = String(doc['detail-type'] ?? '');

@@ -88,7 +88,10 @@ export function addStats(a: AddapartStats, b: AddapartStats): AddapartStats {
  * fails only for its own reasons: a body that does not parse, or a partition of its own that could
  * not be registered. Re-delivery is harmless because partitions and ledger entries are idempotent.
  */
-export async function addapartBatch(deps: AddapartDeps, messages: readonly InboundMessage[]): Promise<BatchOutcome> {
+export async function addapartBatch(
+  deps: AddapartDeps,
+  messages: readonly InboundMessage[],
+): Promise<BatchOutcome> {
   const stats = emptyAddapartStats();
   const failed = new Map<string, Error>();
   const pending: Pending[] = [];
@@ -146,7 +149,11 @@ export async function addapartBatch(deps: AddapartDeps, messages: readonly Inbou
     try {
       stats.filesRecorded = await deps.ledger.record(files);
     } catch (err) {
-      const error = new LoglakeError(`recording landed files failed: ${errorMessage(err)}`, {}, { cause: err });
+      const error = new LoglakeError(
+        `recording landed files failed: ${errorMessage(err)}`,
+        {},
+        { cause: err },
+      );
       for (const p of pending) if (!failed.has(p.messageId)) failed.set(p.messageId, error);
     }
   }

@@ -41,7 +41,11 @@ export const GLOBAL_HELP = [
   '-h, --help        show this help',
 ];
 
-export function contextFor(values: CommandContext['values'], positionals: string[], io: CliIO): CommandContext {
+export function contextFor(
+  values: CommandContext['values'],
+  positionals: string[],
+  io: CliIO,
+): CommandContext {
   const config = () => {
     const dir = values.dir;
     const base = loadConfig({ file: typeof values.config === 'string' ? values.config : undefined });
@@ -55,6 +59,7 @@ export function intOption(values: CommandContext['values'], name: string, fallba
   const raw = values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${String(raw)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer, got ${String(raw)}`);
   return n;
 }

@@ -68,9 +68,15 @@ export async function runDemo(opts: DemoOptions, io: CliIO): Promise<DemoResult>
       for (const s of sessions.rows) {
         io.out('');
         io.out(`session ${s.sessionid}`);
-        io.out(`  started ${cellText(s.start_time)} by ${s.principal_arn}${s.source_identity ? ` (source identity ${s.source_identity})` : ''}`);
-        io.out(`  account ${s.account_id} region ${s.region} target ${s.target} from ${s.source_ip}${s.error_code ? ` error ${s.error_code}` : ''}`);
-        io.out(`  ${s.line_count} log events from ${cellText(s.first_line_time)} to ${cellText(s.last_line_time)}:`);
+        io.out(
+          `  started ${cellText(s.start_time)} by ${s.principal_arn}${s.source_identity ? ` (source identity ${s.source_identity})` : ''}`,
+        );
+        io.out(
+          `  account ${s.account_id} region ${s.region} target ${s.target} from ${s.source_ip}${s.error_code ? ` error ${s.error_code}` : ''}`,
+        );
+        io.out(
+          `  ${s.line_count} log events from ${cellText(s.first_line_time)} to ${cellText(s.last_line_time)}:`,
+        );
         const detail = await engine.query(SESSION_LINES_SQL, [String(s.sessionid)]);
         const lines: string[] = [];
         for (const d of detail.rows) {
@@ -86,7 +92,9 @@ export async function runDemo(opts: DemoOptions, io: CliIO): Promise<DemoResult>
     }
     const elapsedMs = Date.now() - started;
     io.out('');
-    io.out(`demo finished in ${(elapsedMs / 1000).toFixed(1)} s; lake left in ${opts.dir} (try: loglake query --dir ${opts.dir} "SELECT * FROM session_review")`);
+    io.out(
+      `demo finished in ${(elapsedMs / 1000).toFixed(1)} s; lake left in ${opts.dir} (try: loglake query --dir ${opts.dir} "SELECT * FROM session_review")`,
+    );
     return { manifest, addapart, transform, reviewed, elapsedMs };
   } finally {
     await lake.close();

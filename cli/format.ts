@@ -7,7 +7,11 @@ export function cellText(v: unknown): string {
 }
 
 /** A plain-text table with a header row; long cells are cut at `maxWidth`. */
-export function renderTable(columns: readonly string[], rows: readonly Record<string, unknown>[], maxWidth = 60): string {
+export function renderTable(
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+  maxWidth = 60,
+): string {
   const cells = rows.map((r) =>
     columns.map((c) => {
       const t = cellText(r[c]).replace(/\n/g, '⏎');
@@ -15,14 +19,21 @@ export function renderTable(columns: readonly string[], rows: readonly Record<st
     }),
   );
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line([...columns]), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 /** RFC 4180 CSV. */
 export function renderCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
   const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return [columns.map(esc).join(','), ...rows.map((r) => columns.map((c) => esc(cellText(r[c]))).join(','))].join('\n');
+  return [
+    columns.map(esc).join(','),
+    ...rows.map((r) => columns.map((c) => esc(cellText(r[c]))).join(',')),
+  ].join('\n');
 }
 
 /** JSON lines-free JSON array; bigints as strings, dates as ISO. */

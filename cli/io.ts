@@ -21,7 +21,10 @@ export class UsageError extends Error {
  * A progress reporter for long steps: redraws one line on a terminal; elsewhere (CI, pipes) prints
  * at most one line per tenth of the work, so logs stay short.
  */
-export function progress(io: CliIO, label: string): { update(done: number, total: number): void; end(): void } {
+export function progress(
+  io: CliIO,
+  label: string,
+): { update(done: number, total: number): void; end(): void } {
   let lastTenth = -1;
   let drawn = false;
   return {

@@ -13,12 +13,19 @@ function usage(): string {
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `loglake <command> --help` for a command\'s options.',
+    "Run `loglake <command> --help` for a command's options.",
   ].join('\n');
 }
 
 function commandHelp(c: Command): string {
-  return [`usage: ${c.usage}`, '', c.summary, '', 'options:', ...[...c.help, ...GLOBAL_HELP].map((l) => `  ${l}`)].join('\n');
+  return [
+    `usage: ${c.usage}`,
+    '',
+    c.summary,
+    '',
+    'options:',
+    ...[...c.help, ...GLOBAL_HELP].map((l) => `  ${l}`),
+  ].join('\n');
 }
 
 /**

@@ -3,18 +3,25 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
-const listFilter = z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).strict();
+const listFilter = z
+  .object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
+  .strict();
 
 const awsSchema = z
   .object({
     region: z.string().min(1),
     /** Endpoint override: moto on loopback in tests, or a VPC endpoint. */
     endpoint: z.string().url().optional(),
-    buckets: z.object({ raw: z.string().min(3), readready: z.string().min(3), quarantine: z.string().min(3) }).strict(),
+    buckets: z
+      .object({ raw: z.string().min(3), readready: z.string().min(3), quarantine: z.string().min(3) })
+      .strict(),
     /** Prefix in the readready bucket for run manifests and the landing ledger. */
     controlPrefix: z.string().default('_loglake/'),
     queues: z.object({ notifications: z.string().url(), transform: z.string().url().optional() }).strict(),
-    athena: z.object({ workgroup: z.string().default('primary'), outputLocation: z.string().optional() }).strict().default({ workgroup: 'primary' }),
+    athena: z
+      .object({ workgroup: z.string().default('primary'), outputLocation: z.string().optional() })
+      .strict()
+      .default({ workgroup: 'primary' }),
   })
   .strict();
 
@@ -22,24 +29,40 @@ export const configSchema = z
   .object({
     mode: z.enum(['embedded', 'aws']).default('embedded'),
     /** Catalog database (Glue database on AWS). */
-    database: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('loglake'),
+    database: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default('loglake'),
     /** Folders of extra source definitions (YAML/JSON), loaded after the built-in ones. */
     sourcesDirs: z.array(z.string()).default([]),
     filter: z
-      .object({ accounts: listFilter.optional(), regions: listFilter.optional(), prefixes: listFilter.optional() })
+      .object({
+        accounts: listFilter.optional(),
+        regions: listFilter.optional(),
+        prefixes: listFilter.optional(),
+      })
       .strict()
       .default({}),
     transform: z
       .object({
         maxFiles: z.number().int().positive().default(1000),
-        maxBytes: z.number().int().positive().default(512 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(512 * 1024 * 1024),
         prefetch: z.number().int().positive().default(8),
+        /** Decode worker threads; 1 decodes on the main thread (best for small batches). */
+        workers: z.number().int().positive().default(1),
         /** DuckDB threads for the Parquet writer; 0 means all cores. */
         writerThreads: z.number().int().min(0).default(0),
       })
       .strict()
-      .default({ maxFiles: 1000, maxBytes: 512 * 1024 * 1024, prefetch: 8, writerThreads: 0 }),
-    embedded: z.object({ dir: z.string().default('.loglake') }).strict().default({ dir: '.loglake' }),
+      .default({ maxFiles: 1000, maxBytes: 512 * 1024 * 1024, prefetch: 8, workers: 1, writerThreads: 0 }),
+    embedded: z
+      .object({ dir: z.string().default('.loglake') })
+      .strict()
+      .default({ dir: '.loglake' }),
     aws: awsSchema.optional(),
   })
   .strict();
@@ -119,9 +142,12 @@ export function loadConfig(
   }
   const config = parsed.data;
   if (config.mode === 'aws' && config.aws === undefined) {
-    throw new ConfigError('missing setting aws.region (env LOGLAKE_AWS_REGION): mode is aws but no aws settings are given', {
-      setting: 'aws',
-    });
+    throw new ConfigError(
+      'missing setting aws.region (env LOGLAKE_AWS_REGION): mode is aws but no aws settings are given',
+      {
+        setting: 'aws',
+      },
+    );
   }
   return config;
 }

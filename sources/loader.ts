@@ -54,7 +54,11 @@ export async function loadSourceFile(file: string): Promise<SourceDefinition> {
   try {
     value = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (cause) {
-    throw new SourceDefinitionError(`${file}: not valid YAML/JSON: ${(cause as Error).message}`, { file }, { cause });
+    throw new SourceDefinitionError(
+      `${file}: not valid YAML/JSON: ${(cause as Error).message}`,
+      { file },
+      { cause },
+    );
   }
   return parseSourceDefinition(value, file);
 }
@@ -66,7 +70,9 @@ export async function loadSourceFile(file: string): Promise<SourceDefinition> {
 export async function loadSources(dirs: readonly string[] = []): Promise<SourceDefinition[]> {
   const byName = new Map<string, SourceDefinition>();
   for (const dir of [BUILTIN_SOURCES_DIR, ...dirs]) {
-    const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.schema.json')).sort();
+    const files = (await readdir(dir))
+      .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.schema.json'))
+      .sort();
     for (const file of files) {
       const def = await loadSourceFile(join(dir, file));
       byName.set(def.name, def);

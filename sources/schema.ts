@@ -44,7 +44,11 @@ export const columnSchema = z
       ctx.addIssue({ code: 'custom', message: 'give exactly one of `path` or `first`' });
     }
     if (col.as !== undefined && col.path === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['as'], message: '`as` goes with `path`; inside `first`, set it per item' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['as'],
+        message: '`as` goes with `path`; inside `first`, set it per item',
+      });
     }
   });
 
@@ -92,7 +96,11 @@ export const sourceDefinitionSchema = z
         /** For `cloudwatch_logs`: parse each log event's `message` as JSON into `msg` when it is JSON. */
         parse_message: z.boolean().default(false),
         /** Events bigger than this are quarantined as `too_large`. */
-        max_event_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+        max_event_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
       })
       .strict(),
     readready: z
@@ -100,9 +108,7 @@ export const sourceDefinitionSchema = z
         /** Defaults to `from_<name>_readready`. */
         table: identifier.optional(),
         /** The event time that sets `calendarday` (UTC). */
-        time: z
-          .object({ path, format: z.enum(['iso8601', 'epoch_millis']) })
-          .strict(),
+        time: z.object({ path, format: z.enum(['iso8601', 'epoch_millis']) }).strict(),
         filters: z.array(filterSchema).default([]),
         columns: z.array(columnSchema).min(1),
       })
@@ -113,7 +119,11 @@ export const sourceDefinitionSchema = z
     const names = new Set<string>();
     def.readready.columns.forEach((col, i) => {
       if (names.has(col.name)) {
-        ctx.addIssue({ code: 'custom', path: ['readready', 'columns', i, 'name'], message: `duplicate column ${col.name}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['readready', 'columns', i, 'name'],
+          message: `duplicate column ${col.name}`,
+        });
       }
       if (col.name === 'source_key' || col.name === 'calendarday') {
         ctx.addIssue({

@@ -71,7 +71,8 @@ function eventsOf(
     }
     if (doc.messageType !== 'DATA_MESSAGE' || !Array.isArray(doc.logEvents)) {
       throw new DecodeError('unknown_envelope', `document ${index} is not a CloudWatch Logs DATA_MESSAGE`, {
-        messageType: typeof doc.messageType === 'string' ? doc.messageType.slice(0, 40) : typeof doc.messageType,
+        messageType:
+          typeof doc.messageType === 'string' ? doc.messageType.slice(0, 40) : typeof doc.messageType,
       });
     }
     const { owner, logGroup, logStream } = doc;
@@ -146,7 +147,8 @@ export function decodeText(
       counts.skipped[p.reason] = (counts.skipped[p.reason] ?? 0) + 1;
     } else {
       counts.quarantined++;
-      counts.quarantinedByReason[p.rejection.reason] = (counts.quarantinedByReason[p.rejection.reason] ?? 0) + 1;
+      counts.quarantinedByReason[p.rejection.reason] =
+        (counts.quarantinedByReason[p.rejection.reason] ?? 0) + 1;
       rejected.push({ index, reason: p.rejection.reason, column: p.rejection.column });
     }
   };

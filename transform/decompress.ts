@@ -17,13 +17,19 @@ export function sniffCompression(bytes: Uint8Array): Compression {
  * silently lose data. Runs on libuv's thread pool, so several files decompress in parallel.
  */
 export async function decompress(bytes: Uint8Array, opts: { maxOutputBytes?: number } = {}): Promise<Buffer> {
-  if (sniffCompression(bytes) === 'none') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (sniffCompression(bytes) === 'none')
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
     return await gunzip(bytes, opts.maxOutputBytes ? { maxOutputLength: opts.maxOutputBytes } : {});
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new DecodeError('too_large', 'decompressed size exceeds the limit', { limit: opts.maxOutputBytes }, { cause });
+      throw new DecodeError(
+        'too_large',
+        'decompressed size exceeds the limit',
+        { limit: opts.maxOutputBytes },
+        { cause },
+      );
     }
     throw new DecodeError('corrupt_compression', `gzip: ${(cause as Error).message}`, { code }, { cause });
   }

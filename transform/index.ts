@@ -1,10 +1,33 @@
-export { type Compression, decompress, sniffCompression } from './decompress.ts';
-export { type DecodedFile, decodeFile, decodeText, type EventQuarantine, type FileCounts } from './decodeFile.ts';
-export { ParquetSink, type SinkOutput } from './parquetSink.ts';
-export { compilePath, compileProjector, type Event, type Projection, type Projector, readreadyColumns } from './project.ts';
-export { addTotals, emptySourceTotals, type RunTransformOptions, runTransform, type TransformSummary, transformContext } from './runTransform.ts';
-export { splitConcatenated } from './splitConcatenated.ts';
+export { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
 export {
+  type DecodedFile,
+  decodeFile,
+  decodeText,
+  type EventQuarantine,
+  type FileCounts,
+} from './decodeFile.ts';
+export { decodeRawFile, type FileOutcome } from './decodeRawFile.ts';
+export { type Compression, decompress, sniffCompression } from './decompress.ts';
+export {
+  compilePath,
+  compileProjector,
+  type Event,
+  type Projection,
+  type Projector,
+  readreadyColumns,
+} from './project.ts';
+export {
+  addTotals,
+  emptySourceTotals,
+  type RunTransformOptions,
+  runTransform,
+  type TransformSummary,
+  transformContext,
+} from './runTransform.ts';
+export { splitConcatenated } from './splitConcatenated.ts';
+export { Spool, type SpoolFile } from './spool.ts';
+export {
+  emptyStages,
   isReconciled,
   outputKey,
   quarantineKey,
@@ -12,5 +35,8 @@ export {
   type SourceTotals,
   type TransformContext,
   type TransformOptions,
+  type TransformStages,
   transformBatch,
 } from './transformBatch.ts';
+export { WorkerEngine } from './workerEngine.ts';
+export { type ParquetOutput, writeParquet } from './writeParquet.ts';

@@ -168,7 +168,10 @@ function compileColumn(col: ColumnSpec): CompiledColumn {
 
 /** The readready columns of a source: its definition's columns plus `source_key` lineage. */
 export function readreadyColumns(source: SourceDefinition): { name: string; type: ColumnType }[] {
-  return [...source.readready.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'source_key', type: 'string' }];
+  return [
+    ...source.readready.columns.map((c) => ({ name: c.name, type: c.type })),
+    { name: 'source_key', type: 'string' },
+  ];
 }
 
 /**

@@ -1,10 +1,20 @@
 import type { Lake } from '../lake/lake.ts';
-import { isReconciled, type RunManifest, type SourceTotals, type TransformContext, transformBatch } from './transformBatch.ts';
+import {
+  emptyStages,
+  isReconciled,
+  type RunManifest,
+  type SourceTotals,
+  type TransformContext,
+  type TransformStages,
+  transformBatch,
+} from './transformBatch.ts';
 
 export interface RunTransformOptions {
   maxFiles?: number;
   maxBytes?: number;
   prefetch?: number;
+  /** Decode worker threads (default from config; 1 decodes on the calling thread). */
+  workers?: number;
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
 
@@ -14,6 +24,8 @@ export interface TransformSummary {
   totals: SourceTotals;
   elapsedMs: number;
   reconciled: boolean;
+  /** Main-thread milliseconds per stage, summed over the runs. */
+  stages: TransformStages;
 }
 
 /** The transform context of a lake. */
@@ -33,11 +45,20 @@ export function transformContext(lake: Lake): TransformContext {
 
 /** Adds one run's totals into another. */
 export function addTotals(into: SourceTotals, t: SourceTotals): void {
-  for (const k of ['files', 'filesQuarantined', 'bytesCompressed', 'bytesUncompressed', 'eventsIn', 'rows', 'quarantined'] as const) {
+  for (const k of [
+    'files',
+    'filesQuarantined',
+    'bytesCompressed',
+    'bytesUncompressed',
+    'eventsIn',
+    'rows',
+    'quarantined',
+  ] as const) {
     into[k] += t[k];
   }
   for (const [k, v] of Object.entries(t.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
-  for (const [k, v] of Object.entries(t.quarantinedByReason)) into.quarantinedByReason[k] = (into.quarantinedByReason[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(t.quarantinedByReason))
+    into.quarantinedByReason[k] = (into.quarantinedByReason[k] ?? 0) + v;
 }
 
 export function emptySourceTotals(): SourceTotals {
@@ -74,6 +95,7 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
     const base = done;
     const manifest = await transformBatch(ctx, claim, {
       prefetch: opts.prefetch ?? lake.config.transform.prefetch,
+      workers: opts.workers ?? lake.config.transform.workers,
       onProgress: (n) => opts.onProgress?.(base + n, total),
     });
     await lake.ledger.complete(claim.batchId);
@@ -81,5 +103,14 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
     runs.push(manifest);
     addTotals(totals, manifest.totals);
   }
-  return { runs, totals, elapsedMs: Date.now() - started, reconciled: isReconciled(totals) && runs.every((r) => r.reconciled) };
+  const stages = emptyStages();
+  for (const r of runs)
+    for (const k of Object.keys(stages) as (keyof TransformStages)[]) stages[k] += r.stages[k];
+  return {
+    runs,
+    totals,
+    stages,
+    elapsedMs: Date.now() - started,
+    reconciled: isReconciled(totals) && runs.every((r) => r.reconciled),
+  };
 }

@@ -24,7 +24,10 @@ export function splitConcatenated(text: string): string[] {
       continue;
     }
     if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
-      throw new DecodeError('invalid_json', 'unexpected text between JSON documents', { offset: i, document: docs.length });
+      throw new DecodeError('invalid_json', 'unexpected text between JSON documents', {
+        offset: i,
+        document: docs.length,
+      });
     }
     const start = i;
     let depth = 0;
@@ -40,7 +43,10 @@ export function splitConcatenated(text: string): string[] {
       }
     }
     if (i < 0 || i >= n) {
-      throw new DecodeError('invalid_json', 'unterminated JSON document', { offset: start, document: docs.length });
+      throw new DecodeError('invalid_json', 'unterminated JSON document', {
+        offset: start,
+        document: docs.length,
+      });
     }
     docs.push(text.slice(start, i + 1));
     i++;

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DecodeError, errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
+import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { type DecodedFile, decodeFile, type FileCounts } from './decodeFile.ts';
-import { ParquetSink } from './parquetSink.ts';
-import { compileProjector, type Projector } from './project.ts';
+import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
+import type { FileCounts } from './decodeFile.ts';
+import type { DecodeStages, FileOutcome } from './decodeRawFile.ts';
+import { WorkerEngine } from './workerEngine.ts';
+import { writeParquet } from './writeParquet.ts';
 
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
 export interface TransformContext {
@@ -26,12 +28,34 @@ export interface TransformContext {
 }
 
 export interface TransformOptions {
-  /** Files fetched and decompressed ahead of the one being parsed. */
+  /** Files read ahead of the one being decoded. */
   prefetch?: number;
+  /** Decode worker threads; 1 decodes on the calling thread. */
+  workers?: number;
   /** A file decompressing to more than this is quarantined as `too_large`. */
   maxUncompressedBytes?: number;
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
+
+/**
+ * Where the time went (ms). `readWaitMs`, `parquetMs` and `publishMs` are wall time on the calling
+ * thread; the decode stages are summed over the threads that decoded, so with workers they can
+ * add up to more than the elapsed time.
+ */
+export interface TransformStages extends DecodeStages {
+  readWaitMs: number;
+  parquetMs: number;
+  publishMs: number;
+}
+
+export const emptyStages = (): TransformStages => ({
+  readWaitMs: 0,
+  decompressMs: 0,
+  decodeMs: 0,
+  spoolMs: 0,
+  parquetMs: 0,
+  publishMs: 0,
+});
 
 /** Counts of one source (or of the whole run). */
 export interface SourceTotals extends FileCounts {
@@ -53,18 +77,9 @@ export interface RunManifest {
   /** `events in = rows + skipped + quarantined`, checked for every run. */
   reconciled: boolean;
   outputs: { table: string; calendarday: string; key: string; rows: number; bytes: number }[];
+  /** Main-thread time per stage (ms). Reads and gunzip overlap with decoding, so `waitMs` is what they cost. */
+  stages: TransformStages;
   quarantinedFiles: { key: string; reason: QuarantineReason; message: string }[];
-}
-
-const projectors = new WeakMap<SourceDefinition, Projector>();
-
-function projectorOf(source: SourceDefinition): Projector {
-  let p = projectors.get(source);
-  if (p === undefined) {
-    p = compileProjector(source);
-    projectors.set(source, p);
-  }
-  return p;
 }
 
 function emptyTotals(): SourceTotals {
@@ -99,8 +114,8 @@ export function isReconciled(t: FileCounts): boolean {
 }
 
 type Fetched =
-  | { ok: true; file: LandedFile; source: SourceDefinition; compressed: number; decoded: DecodedFile }
-  | { ok: false; file: LandedFile; reason: QuarantineReason; message: string; eventsDecoded: number };
+  | { ok: true; file: LandedFile; source: SourceDefinition; bytes: Uint8Array }
+  | { ok: false; file: LandedFile; outcome: FileOutcome & { ok: false } };
 
 /** The readready object key of a batch's output: a function of the batch's input set only. */
 export function outputKey(table: string, calendarday: string, batchId: string): string {
@@ -123,82 +138,106 @@ export async function transformBatch(
   claim: Claim,
   opts: TransformOptions = {},
 ): Promise<RunManifest> {
-  const { prefetch = 8, maxUncompressedBytes = 1024 * 1024 * 1024 } = opts;
+  const { prefetch = 8, maxUncompressedBytes = 1024 * 1024 * 1024, workers = 1 } = opts;
   const started = Date.now();
   const sources = new Map(ctx.sources.map((s) => [s.name, s]));
   const totals = emptyTotals();
   const bySource: Record<string, SourceTotals> = {};
   const quarantinedFiles: RunManifest['quarantinedFiles'] = [];
   const eventQuarantine: string[] = [];
-  const sink = new ParquetSink(ctx.duck, join(ctx.tmpDir, `batch-${claim.batchId}`));
+  const dir = join(ctx.tmpDir, `batch-${claim.batchId}`);
+  const engine: DecodeEngine =
+    workers > 1
+      ? WorkerEngine.start({ workers, dir, sources: ctx.sources, maxUncompressedBytes })
+      : new InProcessEngine(dir, maxUncompressedBytes);
+  const stages = emptyStages();
 
-  const fetchOne = async (file: LandedFile): Promise<Fetched> => {
+  const read = async (file: LandedFile): Promise<Fetched> => {
     const source = sources.get(file.source);
     if (source === undefined) {
-      return { ok: false, file, reason: 'unknown_source', message: `no source named ${file.source}`, eventsDecoded: 0 };
+      const message = `no source named ${file.source}`;
+      return { ok: false, file, outcome: { ok: false, reason: 'unknown_source', message, eventsDecoded: 0 } };
     }
     try {
-      const bytes = await ctx.raw.get(file.key);
-      const decoded = await decodeFile(bytes, file.key, source, projectorOf(source), { maxUncompressedBytes });
-      return { ok: true, file, source, compressed: bytes.byteLength, decoded };
+      return { ok: true, file, source, bytes: await ctx.raw.get(file.key) };
     } catch (err) {
-      if (err instanceof DecodeError) {
-        const eventsDecoded = Number(err.context.eventsDecoded ?? 0);
-        return { ok: false, file, reason: err.reason, message: err.message, eventsDecoded };
-      }
-      if (err instanceof ObjectNotFoundError) {
-        return { ok: false, file, reason: 'read_failed', message: 'raw object not found', eventsDecoded: 0 };
-      }
-      throw err;
+      if (!(err instanceof ObjectNotFoundError)) throw err;
+      const outcome = {
+        ok: false as const,
+        reason: 'read_failed' as const,
+        message: 'raw object not found',
+        eventsDecoded: 0,
+      };
+      return { ok: false, file, outcome };
+    }
+  };
+  // Reading is I/O: keep `prefetch` reads in flight, and hand each file to the engine as it arrives.
+  const decodeOne = async (
+    fetched: Promise<Fetched>,
+  ): Promise<{ file: LandedFile; compressed: number; outcome: FileOutcome }> => {
+    const t0 = performance.now();
+    const f = await fetched;
+    stages.readWaitMs += performance.now() - t0;
+    if (!f.ok) return { file: f.file, compressed: 0, outcome: f.outcome };
+    return {
+      file: f.file,
+      compressed: f.bytes.byteLength,
+      outcome: await engine.decode(f.file.key, f.source, f.bytes),
+    };
+  };
+
+  const account = (file: LandedFile, compressed: number, outcome: FileOutcome) => {
+    const t = bySource[file.source] ?? emptyTotals();
+    bySource[file.source] = t;
+    t.files++;
+    totals.files++;
+    if (!outcome.ok) {
+      t.filesQuarantined++;
+      totals.filesQuarantined++;
+      const n = outcome.eventsDecoded;
+      const partial: FileCounts = {
+        eventsIn: n,
+        rows: 0,
+        skipped: {},
+        quarantined: n,
+        quarantinedByReason: n > 0 ? { [outcome.reason]: n } : {},
+      };
+      addCounts(t, partial);
+      addCounts(totals, partial);
+      quarantinedFiles.push({ key: file.key, reason: outcome.reason, message: outcome.message });
+      return;
+    }
+    for (const target of [t, totals]) {
+      target.bytesCompressed += compressed;
+      target.bytesUncompressed += outcome.uncompressedBytes;
+      addCounts(target, outcome.counts);
+    }
+    for (const r of outcome.rejected) {
+      eventQuarantine.push(
+        JSON.stringify({ source_key: file.key, event_index: r.index, reason: r.reason, column: r.column }),
+      );
     }
   };
 
   try {
-    const inflight: Promise<Fetched>[] = [];
+    const window: Promise<{ file: LandedFile; compressed: number; outcome: FileOutcome }>[] = [];
     let next = 0;
-    const topUp = () => {
-      while (next < claim.files.length && inflight.length < prefetch) inflight.push(fetchOne(claim.files[next++]!));
-    };
-    topUp();
+    const depth = Math.max(prefetch, workers * 4);
     for (let done = 0; done < claim.files.length; done++) {
-      const result = await inflight.shift()!;
-      topUp();
-      const t = (bySource[result.file.source] ??= emptyTotals());
-      t.files++;
-      totals.files++;
-      if (!result.ok) {
-        t.filesQuarantined++;
-        totals.filesQuarantined++;
-        const partial: FileCounts = {
-          eventsIn: result.eventsDecoded,
-          rows: 0,
-          skipped: {},
-          quarantined: result.eventsDecoded,
-          quarantinedByReason: result.eventsDecoded > 0 ? { [result.reason]: result.eventsDecoded } : {},
-        };
-        addCounts(t, partial);
-        addCounts(totals, partial);
-        quarantinedFiles.push({ key: result.file.key, reason: result.reason, message: result.message });
-      } else {
-        const { decoded, source } = result;
-        t.bytesCompressed += result.compressed;
-        t.bytesUncompressed += decoded.uncompressedBytes;
-        totals.bytesCompressed += result.compressed;
-        totals.bytesUncompressed += decoded.uncompressedBytes;
-        addCounts(t, decoded.counts);
-        addCounts(totals, decoded.counts);
-        const columns = projectorOf(source).columns;
-        for (const [day, lines] of decoded.rowsByDay) await sink.append(source.readreadyTable, day, columns, lines);
-        for (const r of decoded.rejected) {
-          eventQuarantine.push(
-            JSON.stringify({ source_key: result.file.key, event_index: r.index, reason: r.reason, column: r.column }),
-          );
-        }
-      }
+      while (next < claim.files.length && window.length < depth)
+        window.push(decodeOne(read(claim.files[next++]!)));
+      const r = await window.shift()!;
+      account(r.file, r.compressed, r.outcome);
       opts.onProgress?.(done + 1, claim.files.length);
     }
-
-    const sinkOutputs = await sink.finish();
+    const decoded = await engine.finish();
+    for (const k of ['decompressMs', 'decodeMs', 'spoolMs'] as const) stages[k] += decoded.stages[k];
+    let mark = performance.now();
+    const sinkOutputs = await writeParquet(ctx.duck, decoded.spools, dir);
+    stages.parquetMs += performance.now() - mark;
+    mark = performance.now();
+    quarantinedFiles.sort((a, b) => a.key.localeCompare(b.key));
+    eventQuarantine.sort();
     const outputs: RunManifest['outputs'] = [];
     const partitionsByTable = new Map<string, { values: string[]; location: string }[]>();
     for (const o of sinkOutputs) {
@@ -207,7 +246,10 @@ export async function transformBatch(
       await rm(o.localPath, { force: true });
       outputs.push({ table: o.table, calendarday: o.calendarday, key, rows: o.rows, bytes: o.bytes });
       const list = partitionsByTable.get(o.table) ?? [];
-      list.push({ values: [o.calendarday], location: ctx.readready.uri(`${o.table}/calendarday=${o.calendarday}/`) });
+      list.push({
+        values: [o.calendarday],
+        location: ctx.readready.uri(`${o.table}/calendarday=${o.calendarday}/`),
+      });
       partitionsByTable.set(o.table, list);
     }
     for (const [table, partitions] of partitionsByTable) {
@@ -217,6 +259,7 @@ export async function transformBatch(
       }
     }
 
+    stages.publishMs += performance.now() - mark;
     const runIdTime = new Date(started).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
     const runId = `${runIdTime}-${claim.batchId}`;
     for (const q of quarantinedFiles) {
@@ -240,12 +283,17 @@ export async function transformBatch(
       bySource,
       reconciled: isReconciled(totals) && Object.values(bySource).every(isReconciled),
       outputs,
+      stages,
       quarantinedFiles,
     };
-    await ctx.control.put(`runs/${runId}.json`, JSON.stringify(manifest, null, 2), { contentType: 'application/json' });
+    await ctx.control.put(`runs/${runId}.json`, JSON.stringify(manifest, null, 2), {
+      contentType: 'application/json',
+    });
     return manifest;
   } catch (err) {
-    await sink.abort();
+    await engine.abort();
     throw err;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
-import { runDemo } from '../demo.ts';
 import { type Command, intOption } from '../command.ts';
+import { runDemo } from '../demo.ts';
 
 export const demo: Command = {
   name: 'demo',

@@ -5,7 +5,8 @@ import { UsageError } from '../io.ts';
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'write a deterministic, realistic raw data set (CloudTrail + Firehose files) to a folder',
-  usage: 'loglake generate --out <folder> [--accounts N] [--days D] [--sessions S] [--seed X] [--mb-per-source M]',
+  usage:
+    'loglake generate --out <folder> [--accounts N] [--days D] [--sessions S] [--seed X] [--mb-per-source M]',
   help: [
     '--out <folder>        where to write the raw layout (and _manifest.json)',
     '--accounts <n>        AWS accounts (default 3)',

@@ -14,9 +14,11 @@ export const query: Command = {
   positionals: true,
   async run({ positionals, values, io, openLake }) {
     const sql = positionals.join(' ').trim();
-    if (sql === '') throw new UsageError('give the SQL to run, e.g. loglake query "SELECT * FROM session_review"');
+    if (sql === '')
+      throw new UsageError('give the SQL to run, e.g. loglake query "SELECT * FROM session_review"');
     const format = (values.format as string | undefined) ?? 'table';
-    if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got ${format}`);
+    if (!['table', 'json', 'csv'].includes(format))
+      throw new UsageError(`--format must be table, json or csv, got ${format}`);
     const lake = await openLake();
     try {
       const engine = await lake.openQueryEngine();

@@ -7,7 +7,11 @@ export const sources: Command = {
   name: 'sources',
   summary: 'list, validate or describe source definitions (onboard a new log source with no code)',
   usage: 'loglake sources [list | validate <file…> | schema]',
-  help: ['list              the loaded sources and their tables', 'validate <file…>  check definition files', 'schema            print the JSON Schema of definition files'],
+  help: [
+    'list              the loaded sources and their tables',
+    'validate <file…>  check definition files',
+    'schema            print the JSON Schema of definition files',
+  ],
   options: {},
   positionals: true,
   async run({ positionals, io, config }) {
@@ -18,7 +22,9 @@ export const sources: Command = {
       if (files.length === 0) throw new UsageError('give the definition files to validate');
       for (const f of files) {
         const def = await loadSourceFile(f);
-        io.out(`${f}: ok (${def.name}: ${def.rawTable} → ${def.readreadyTable}, ${def.readready.columns.length} columns)`);
+        io.out(
+          `${f}: ok (${def.name}: ${def.rawTable} → ${def.readreadyTable}, ${def.readready.columns.length} columns)`,
+        );
       }
     } else if (action === 'list') {
       for (const s of await loadSources(config().sourcesDirs)) {

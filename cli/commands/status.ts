@@ -15,10 +15,17 @@ export const status: Command = {
       io.out(`lake: ${lake.config.mode} (${lake.raw.location})`);
       const tables = await lake.catalog.listTables(db);
       const rows = [];
-      for (const t of tables) rows.push({ table: t.name, format: t.format, partitions: (await lake.catalog.listPartitions(db, t.name)).length });
+      for (const t of tables)
+        rows.push({
+          table: t.name,
+          format: t.format,
+          partitions: (await lake.catalog.listPartitions(db, t.name)).length,
+        });
       io.out(renderTable(['table', 'format', 'partitions'], rows));
       const c = await lake.ledger.counts();
-      io.out(`landed files: ${c.pending} pending, ${c.claimed} claimed, ${c.done} done; queued notifications: ${await lake.queue.depth()}`);
+      io.out(
+        `landed files: ${c.pending} pending, ${c.claimed} claimed, ${c.done} done; queued notifications: ${await lake.queue.depth()}`,
+      );
       const keys: string[] = [];
       for await (const o of lake.control.list('runs/')) keys.push(o.key);
       const recent = keys.sort().slice(-intOption(values, 'runs', 5));
@@ -38,7 +45,12 @@ export const status: Command = {
         });
       }
       io.out(`last ${runs.length} runs:`);
-      io.out(renderTable(['run', 'files', 'events_in', 'rows', 'skipped', 'quarantined', 'files_quarantined', 'reconciled'], runs));
+      io.out(
+        renderTable(
+          ['run', 'files', 'events_in', 'rows', 'skipped', 'quarantined', 'files_quarantined', 'reconciled'],
+          runs,
+        ),
+      );
     } finally {
       await lake.close();
     }

@@ -26,7 +26,9 @@ async function hasParquet(dir: string): Promise<boolean> {
 /** Turns DuckDB's JS values into plain JSON-friendly ones (bigint to number when it fits). */
 function plain(value: unknown): unknown {
   if (typeof value === 'bigint') {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(-Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(-Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value;
   }
   return value;
 }
@@ -49,14 +51,18 @@ export class DuckDBQueryEngine implements QueryEngine {
         body = `SELECT * FROM read_parquet(${quoteLiteral(glob)}, hive_partitioning = true, union_by_name = true)`;
       } else {
         // No data yet: an empty view with the contract's columns, so queries still bind.
-        const cols = [...t.columns, ...t.partitionKeys].map((c) => `CAST(NULL AS ${DUCK_TYPES[c.type]}) AS ${quoteIdent(c.name)}`);
+        const cols = [...t.columns, ...t.partitionKeys].map(
+          (c) => `CAST(NULL AS ${DUCK_TYPES[c.type]}) AS ${quoteIdent(c.name)}`,
+        );
         body = `SELECT ${cols.join(', ')} WHERE false`;
       }
       await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(t.name)} AS ${body}`);
     }
     const names = new Set(tables.map((t) => t.name));
     if (names.has('from_cloudtrail_readready') && names.has('from_cloudwatch_readready')) {
-      await connection.run(SESSION_REVIEW_VIEW.replace('CREATE OR REPLACE VIEW', 'CREATE OR REPLACE TEMP VIEW'));
+      await connection.run(
+        SESSION_REVIEW_VIEW.replace('CREATE OR REPLACE VIEW', 'CREATE OR REPLACE TEMP VIEW'),
+      );
     }
     return new DuckDBQueryEngine(connection);
   }

@@ -56,7 +56,11 @@ export class LocalCatalog implements Catalog {
     return reader.getRows().map((r) => JSON.parse(String(r[0])) as TableDef);
   }
 
-  async createPartitions(database: string, table: string, partitions: PartitionSpec[]): Promise<CreatePartitionsResult> {
+  async createPartitions(
+    database: string,
+    table: string,
+    partitions: PartitionSpec[],
+  ): Promise<CreatePartitionsResult> {
     const result: CreatePartitionsResult = { created: 0, existing: 0, failed: [], writeCalls: 0 };
     if (partitions.length === 0) return result;
     const unique = new Map(partitions.map((p) => [partitionKey(p.values), p]));
@@ -79,7 +83,13 @@ export class LocalCatalog implements Catalog {
         const values = fresh.map(() => '(?, ?, ?, ?, ?, current_timestamp)').join(', ');
         await this.db.run(
           `INSERT INTO catalog_partitions VALUES ${values}`,
-          fresh.flatMap((p) => [database, table, partitionKey(p.values), JSON.stringify(p.values), p.location]),
+          fresh.flatMap((p) => [
+            database,
+            table,
+            partitionKey(p.values),
+            JSON.stringify(p.values),
+            p.location,
+          ]),
         );
         result.created += fresh.length;
       });
@@ -92,15 +102,20 @@ export class LocalCatalog implements Catalog {
       'SELECT pvalues, location FROM catalog_partitions WHERE database = ? AND tbl = ? ORDER BY pkey',
       [database, table],
     );
-    return reader.getRows().map((r) => ({ values: JSON.parse(String(r[0])) as string[], location: String(r[1]) }));
+    return reader
+      .getRows()
+      .map((r) => ({ values: JSON.parse(String(r[0])) as string[], location: String(r[1]) }));
   }
 
-  async updatePartitionLocation(database: string, table: string, values: string[], location: string): Promise<void> {
-    await this.db.run('UPDATE catalog_partitions SET location = ? WHERE database = ? AND tbl = ? AND pkey = ?', [
-      location,
-      database,
-      table,
-      partitionKey(values),
-    ]);
+  async updatePartitionLocation(
+    database: string,
+    table: string,
+    values: string[],
+    location: string,
+  ): Promise<void> {
+    await this.db.run(
+      'UPDATE catalog_partitions SET location = ? WHERE database = ? AND tbl = ? AND pkey = ?',
+      [location, database, table, partitionKey(values)],
+    );
   }
 }

@@ -45,7 +45,10 @@ export class LocalLedger implements Ledger {
     );
     const openId = open.getRows()[0]?.[0];
     if (openId !== undefined && openId !== null) {
-      return { batchId: String(openId), files: await this.#files("state = 'claimed' AND batch_id = ?", [String(openId)]) };
+      return {
+        batchId: String(openId),
+        files: await this.#files("state = 'claimed' AND batch_id = ?", [String(openId)]),
+      };
     }
     const candidates = await this.#files("state = 'pending' ORDER BY key LIMIT ?", [opts.maxFiles]);
     const files: LandedFile[] = [];
@@ -70,13 +73,16 @@ export class LocalLedger implements Ledger {
   }
 
   async complete(batchId: string): Promise<void> {
-    await this.db.run("UPDATE landed_files SET state = 'done', done_at = current_timestamp WHERE batch_id = ?", [
-      batchId,
-    ]);
+    await this.db.run(
+      "UPDATE landed_files SET state = 'done', done_at = current_timestamp WHERE batch_id = ?",
+      [batchId],
+    );
   }
 
   async counts(): Promise<{ pending: number; claimed: number; done: number }> {
-    const reader = await this.db.runAndReadAll('SELECT state, count(*)::INTEGER FROM landed_files GROUP BY state');
+    const reader = await this.db.runAndReadAll(
+      'SELECT state, count(*)::INTEGER FROM landed_files GROUP BY state',
+    );
     const counts = { pending: 0, claimed: 0, done: 0 };
     for (const [state, n] of reader.getRows()) counts[String(state) as keyof typeof counts] = Number(n);
     return counts;

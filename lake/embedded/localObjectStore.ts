@@ -41,7 +41,8 @@ export class LocalObjectStore implements ObjectStore {
     try {
       return await readFile(this.#path(key));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(key, this.root, { cause: err });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new ObjectNotFoundError(key, this.root, { cause: err });
       throw err;
     }
   }

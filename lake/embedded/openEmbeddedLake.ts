@@ -1,15 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
 import { ensureTables, type Lake } from '../lake.ts';
-import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
 import { openDuckDB } from './duckdbFile.ts';
+import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
 import { LocalCatalog } from './localCatalog.ts';
 import { LocalLedger } from './localLedger.ts';
 import { LocalObjectStore } from './localObjectStore.ts';
 import { LocalQueue } from './localQueue.ts';
 import { NotifyingObjectStore } from './notifyingObjectStore.ts';
-import type { SourceDefinition } from '../../sources/loader.ts';
 
 /** Bucket names the embedded lake uses in its S3-shaped notifications. */
 export const EMBEDDED_BUCKETS = { raw: 'raw', readready: 'readready', quarantine: 'quarantine' } as const;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeS3EventKey } from '../../addapart/decodeKey.ts';
 import { parseNotification } from '../../addapart/notifications.ts';
-import { NotificationParseError } from '../../lake/errors.ts';
 import { encodeS3EventKey, s3EventBody } from '../../lake/embedded/notifyingObjectStore.ts';
+import { NotificationParseError } from '../../lake/errors.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 
 const CT_KEY =

@@ -11,7 +11,6 @@ import type { Lake } from '../../lake/lake.ts';
 import { runTransform } from '../../transform/runTransform.ts';
 import { reopenLake } from '../helpers/tempLake.ts';
 
-const quiet: CliIO = { out: () => {}, err: () => {}, isTTY: false };
 const GEN = { seed: 11, accounts: 3, days: 2, sessions: 9 };
 
 let dir: string;
@@ -56,13 +55,16 @@ describe('loglake demo (embedded, fixed seed)', () => {
     expect(t.files).toBe(m.files.cloudtrail + m.files.cloudwatch + m.files.bad);
     expect(t.filesQuarantined).toBe(m.files.bad);
     expect(result.addapart.skipped).toEqual({ source_skip: m.files.skip });
-    expect(result.transform.totals.bytesCompressed).toBe(m.bytes.cloudtrail.compressed + m.bytes.cloudwatch.compressed);
+    expect(result.transform.totals.bytesCompressed).toBe(
+      m.bytes.cloudtrail.compressed + m.bytes.cloudwatch.compressed,
+    );
   });
 
   it('quarantines every bad file with a reason, and the run still succeeds', () => {
     const quarantined = result.transform.runs.flatMap((r) => r.quarantinedFiles);
     expect(quarantined.map((q) => q.key).sort()).toEqual(result.manifest.bad.map((b) => b.key).sort());
-    const reasonOf = (kind: string) => quarantined.find((q) => q.key === result.manifest.bad.find((b) => b.kind === kind)?.key)?.reason;
+    const reasonOf = (kind: string) =>
+      quarantined.find((q) => q.key === result.manifest.bad.find((b) => b.kind === kind)?.key)?.reason;
     expect(reasonOf('truncated-gzip')).toBe('corrupt_compression');
     expect(reasonOf('invalid-json')).toBe('invalid_json');
     expect(reasonOf('unknown-envelope')).toBe('unknown_envelope');
@@ -72,12 +74,21 @@ describe('loglake demo (embedded, fixed seed)', () => {
     const lake = await reopenLake(dir);
     try {
       const engine = await lake.openQueryEngine();
-      const rows = (await engine.query('SELECT sessionid, line_count, principal_arn, account_id, target FROM session_review')).rows;
+      const rows = (
+        await engine.query(
+          'SELECT sessionid, line_count, principal_arn, account_id, target FROM session_review',
+        )
+      ).rows;
       await engine.close();
       const byId = new Map(rows.map((r) => [String(r.sessionid), r]));
       expect(rows).toHaveLength(result.manifest.sessions.length);
       for (const s of result.manifest.sessions) {
-        expect(byId.get(s.sessionId)).toMatchObject({ line_count: s.logEvents, principal_arn: s.principalArn, account_id: s.account, target: s.target });
+        expect(byId.get(s.sessionId)).toMatchObject({
+          line_count: s.logEvents,
+          principal_arn: s.principalArn,
+          account_id: s.account,
+          target: s.target,
+        });
       }
     } finally {
       await lake.close();

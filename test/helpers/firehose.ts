@@ -25,7 +25,9 @@ export function controlMessage(timestamp: number): string {
     logGroup: '',
     logStream: '',
     subscriptionFilters: [],
-    logEvents: [{ id: '', timestamp, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }],
+    logEvents: [
+      { id: '', timestamp, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' },
+    ],
   });
 }
 
@@ -39,7 +41,9 @@ export function sessionMessage(sessionId: string, eventTime: string, lines: stri
     eventName: 'SessionLogEvent',
     awsAccountId: '111122223333',
     target: { id: 'i-0abc1234def567890' },
-    userIdentity: { arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/user03@example.com' },
+    userIdentity: {
+      arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/user03@example.com',
+    },
     runAsUser: 'ssm-user',
     sessionId,
     sessionData: lines,

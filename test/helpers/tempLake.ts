@@ -6,7 +6,9 @@ import type { Lake } from '../../lake/lake.ts';
 import { openLake } from '../../lake/openLake.ts';
 
 /** A fresh embedded lake in a temporary folder; `done()` closes and removes it. */
-export async function tempLake(overrides: LoglakeConfigInput = {}): Promise<{ lake: Lake; dir: string; done(): Promise<void> }> {
+export async function tempLake(
+  overrides: LoglakeConfigInput = {},
+): Promise<{ lake: Lake; dir: string; done(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'loglake-test-'));
   const config = configSchema.parse({ ...overrides, mode: 'embedded', embedded: { dir } });
   const lake = await openLake(config);

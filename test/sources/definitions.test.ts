@@ -1,12 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SourceDefinitionError } from '../../lake/errors.ts';
 import { sourceDefinitionJsonSchema } from '../../sources/jsonSchema.ts';
 import { loadSourceFile, loadSources } from '../../sources/loader.ts';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 async function writeDef(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'loglake-src-'));
@@ -23,11 +23,34 @@ describe('source definitions', () => {
       ['cloudwatch', 'from_cloudwatch_raw', 'from_cloudwatch_readready'],
     ]);
     const ct = sources[0]!.readready.columns.map((c) => c.name);
-    for (const col of ['eventtime', 'eventid', 'useridentity_arn', 'sessionissuer_arn', 'sourceidentity', 'mfaauthenticated', 'sessionid', 'target', 'requestparameters', 'resources']) {
+    for (const col of [
+      'eventtime',
+      'eventid',
+      'useridentity_arn',
+      'sessionissuer_arn',
+      'sourceidentity',
+      'mfaauthenticated',
+      'sessionid',
+      'target',
+      'requestparameters',
+      'resources',
+    ]) {
       expect(ct).toContain(col);
     }
     const cw = sources[1]!.readready.columns.map((c) => c.name);
-    expect(cw).toEqual(['eventtime', 'logeventid', 'owner', 'loggroup', 'logstream', 'message', 'sessionid', 'sessiondata', 'target', 'runasuser', 'useridentity_arn']);
+    expect(cw).toEqual([
+      'eventtime',
+      'logeventid',
+      'owner',
+      'loggroup',
+      'logstream',
+      'message',
+      'sessionid',
+      'sessiondata',
+      'target',
+      'runasuser',
+      'useridentity_arn',
+    ]);
   });
 
   it('names the file and the path of each mistake', async () => {
@@ -59,29 +82,52 @@ describe('source definitions', () => {
         name: 'keys',
         raw: { key_pattern: '^(?<year>\\d{4})/x$', partition_keys: ['year', 'month'] },
         decode: { framing: 'ndjson' },
-        readready: { time: { path: 't', format: 'iso8601' }, columns: [{ name: 'c', type: 'string', path: 'a' }] },
+        readready: {
+          time: { path: 't', format: 'iso8601' },
+          columns: [{ name: 'c', type: 'string', path: 'a' }],
+        },
       }),
     );
-    await expect(loadSourceFile(file)).rejects.toThrow(`${file}: raw.partition_keys.1: key_pattern has no named capture (?<month>…)`);
+    await expect(loadSourceFile(file)).rejects.toThrow(
+      `${file}: raw.partition_keys.1: key_pattern has no named capture (?<month>…)`,
+    );
   });
 
   it('rejects invalid YAML and a column that sets both path and first', async () => {
-    await expect(loadSourceFile(await writeDef('bad.yaml', 'name: [unclosed'))).rejects.toThrow(/not valid YAML/);
+    await expect(loadSourceFile(await writeDef('bad.yaml', 'name: [unclosed'))).rejects.toThrow(
+      /not valid YAML/,
+    );
     const file = await writeDef(
       'both.json',
       JSON.stringify({
         name: 'both',
         raw: { key_pattern: '^(?<d>x)$', partition_keys: ['d'] },
         decode: { framing: 'ndjson' },
-        readready: { time: { path: 't', format: 'iso8601' }, columns: [{ name: 'c', type: 'string', path: 'a', first: [{ path: 'b' }] }] },
+        readready: {
+          time: { path: 't', format: 'iso8601' },
+          columns: [{ name: 'c', type: 'string', path: 'a', first: [{ path: 'b' }] }],
+        },
       }),
     );
-    await expect(loadSourceFile(file)).rejects.toThrow(/readready\.columns\.0: give exactly one of `path` or `first`/);
+    await expect(loadSourceFile(file)).rejects.toThrow(
+      /readready\.columns\.0: give exactly one of `path` or `first`/,
+    );
   });
 
   it('publishes an up-to-date JSON Schema for editors', () => {
-    const published = JSON.parse(readFileSync(fileURLToPath(new URL('../../sources/source-definition.schema.json', import.meta.url)), 'utf8'));
+    const published = JSON.parse(
+      readFileSync(
+        fileURLToPath(new URL('../../sources/source-definition.schema.json', import.meta.url)),
+        'utf8',
+      ),
+    );
     expect(published).toEqual(sourceDefinitionJsonSchema());
-    expect(Object.keys((published as { properties: object }).properties)).toEqual(['name', 'description', 'raw', 'decode', 'readready']);
+    expect(Object.keys((published as { properties: object }).properties)).toEqual([
+      'name',
+      'description',
+      'raw',
+      'decode',
+      'readready',
+    ]);
   });
 });

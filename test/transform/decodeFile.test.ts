@@ -4,8 +4,8 @@ import { DecodeError } from '../../lake/errors.ts';
 import { loadSources, parseSourceDefinition, type SourceDefinition } from '../../sources/loader.ts';
 import { decodeFile } from '../../transform/decodeFile.ts';
 import { compileProjector } from '../../transform/project.ts';
-import { fixtureText } from '../helpers/fixtures.ts';
 import { controlMessage, dataMessage, multiMemberGzip, sessionMessage } from '../helpers/firehose.ts';
+import { fixtureText } from '../helpers/fixtures.ts';
 
 let cloudtrail: SourceDefinition;
 let cloudwatch: SourceDefinition;
@@ -26,36 +26,75 @@ function firehoseFile(): Buffer {
     dataMessage({
       logStream: SID,
       events: [
-        { id: '37000000000000000000000000000000000000000000000000000001', timestamp: T0, message: sessionMessage(SID, '2026-11-01T08:15:09Z', ['$ sudo -i', '# id']) },
-        { id: '37000000000000000000000000000000000000000000000000000002', timestamp: T0 + 1000, message: sessionMessage(SID, '2026-11-01T08:15:10Z', ["# echo '}{' > /tmp/x", '# cat "/tmp/x" \\']) },
+        {
+          id: '37000000000000000000000000000000000000000000000000000001',
+          timestamp: T0,
+          message: sessionMessage(SID, '2026-11-01T08:15:09Z', ['$ sudo -i', '# id']),
+        },
+        {
+          id: '37000000000000000000000000000000000000000000000000000002',
+          timestamp: T0 + 1000,
+          message: sessionMessage(SID, '2026-11-01T08:15:10Z', ["# echo '}{' > /tmp/x", '# cat "/tmp/x" \\']),
+        },
       ],
     }),
     controlMessage(T0 + 2000),
     dataMessage({
       logGroup: '/aws/lambda/billing-export',
       logStream: '2026/11/01/[$LATEST]0123456789abcdef0123456789abcdef',
-      events: [{ id: '37000000000000000000000000000000000000000000000000000003', timestamp: T0 + 3000, message: 'START RequestId: 1 }{ not json' }],
+      events: [
+        {
+          id: '37000000000000000000000000000000000000000000000000000003',
+          timestamp: T0 + 3000,
+          message: 'START RequestId: 1 }{ not json',
+        },
+      ],
     }),
     dataMessage({
       logStream: SID,
-      events: [{ id: '37000000000000000000000000000000000000000000000000000004', timestamp: T0 + 4000, message: sessionMessage(SID, '2026-11-01T08:15:13Z', ['# exit']) }],
+      events: [
+        {
+          id: '37000000000000000000000000000000000000000000000000000004',
+          timestamp: T0 + 4000,
+          message: sessionMessage(SID, '2026-11-01T08:15:13Z', ['# exit']),
+        },
+      ],
     }),
     dataMessage({
       logStream: 'user09-0c0ffee0c0ffee001',
-      events: [{ id: '37000000000000000000000000000000000000000000000000000005', timestamp: T0 + 5000, message: 'not JSON at all' }],
+      events: [
+        {
+          id: '37000000000000000000000000000000000000000000000000000005',
+          timestamp: T0 + 5000,
+          message: 'not JSON at all',
+        },
+      ],
     }),
   ];
   // Three gzip members: envelopes 1-2, 3-4 and 5, each member holding concatenated documents.
-  return multiMemberGzip([envelopes.slice(0, 2).join(''), envelopes.slice(2, 4).join(''), envelopes.slice(4).join('')]);
+  return multiMemberGzip([
+    envelopes.slice(0, 2).join(''),
+    envelopes.slice(2, 4).join(''),
+    envelopes.slice(4).join(''),
+  ]);
 }
 
 describe('decodeFile: Firehose CloudWatch Logs', () => {
   it('yields exactly the expected rows from 3 gzip members and 5 envelopes, one a CONTROL_MESSAGE', async () => {
-    const key = 'cloudwatch/sessionlogs/2026/11/01/08/stream-1-2026-11-01-08-15-02-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+    const key =
+      'cloudwatch/sessionlogs/2026/11/01/08/stream-1-2026-11-01-08-15-02-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
     const d = await decodeFile(firehoseFile(), key, cloudwatch, compileProjector(cloudwatch));
-    expect(d.counts).toEqual({ eventsIn: 6, rows: 5, skipped: { control_message: 1 }, quarantined: 0, quarantinedByReason: {} });
+    expect(d.counts).toEqual({
+      eventsIn: 6,
+      rows: 5,
+      skipped: { control_message: 1 },
+      quarantined: 0,
+      quarantinedByReason: {},
+    });
     const r = rows(d);
-    expect(r.map((x) => x.logeventid)).toEqual([1, 2, 3, 4, 5].map((i) => `3700000000000000000000000000000000000000000000000000000${i}`));
+    expect(r.map((x) => x.logeventid)).toEqual(
+      [1, 2, 3, 4, 5].map((i) => `3700000000000000000000000000000000000000000000000000000${i}`),
+    );
     expect(r[0]).toMatchObject({
       eventtime: '2026-11-01 08:15:09.000',
       owner: '111122223333',
@@ -65,12 +104,16 @@ describe('decodeFile: Firehose CloudWatch Logs', () => {
       sessiondata: '$ sudo -i\n# id',
       target: 'i-0abc1234def567890',
       runasuser: 'ssm-user',
-      useridentity_arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/user03@example.com',
+      useridentity_arn:
+        'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/user03@example.com',
       source_key: key,
     });
-    expect(r[1]?.sessiondata).toBe("# echo '}{' > /tmp/x\n# cat \"/tmp/x\" \\");
+    expect(r[1]?.sessiondata).toBe('# echo \'}{\' > /tmp/x\n# cat "/tmp/x" \\');
     // A plain-text message from another log group: kept as text, no session.
-    expect(r[2]).toMatchObject({ loggroup: '/aws/lambda/billing-export', message: 'START RequestId: 1 }{ not json' });
+    expect(r[2]).toMatchObject({
+      loggroup: '/aws/lambda/billing-export',
+      message: 'START RequestId: 1 }{ not json',
+    });
     expect(r[2]?.sessionid).toBeUndefined();
     // A session log event whose message is not JSON falls back to the log stream for its session id.
     expect(r[4]).toMatchObject({ sessionid: 'user09-0c0ffee0c0ffee001', message: 'not JSON at all' });
@@ -87,7 +130,9 @@ describe('decodeFile: Firehose CloudWatch Logs', () => {
     const bad = gzipSync(`${controlMessage(T0)}{"messageType":"DATA_MESSAGE","owner":`);
     await expect(decodeFile(bad, 'k', cloudwatch, p)).rejects.toMatchObject({ reason: 'invalid_json' });
     const unknown = gzipSync('{"messageType":"SOMETHING_ELSE","payload":1}');
-    await expect(decodeFile(unknown, 'k', cloudwatch, p)).rejects.toMatchObject({ reason: 'unknown_envelope' });
+    await expect(decodeFile(unknown, 'k', cloudwatch, p)).rejects.toMatchObject({
+      reason: 'unknown_envelope',
+    });
     const broken = gzipSync(`${controlMessage(T0)}{"messageType":"DATA_MESSAGE",}`);
     const err = await decodeFile(broken, 'k', cloudwatch, p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DecodeError);
@@ -97,8 +142,14 @@ describe('decodeFile: Firehose CloudWatch Logs', () => {
 
 describe('decodeFile: CloudTrail', () => {
   it('projects records to the readready contract columns', async () => {
-    const key = 'AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/01/111122223333_CloudTrail_eu-west-1_20261101T0820Z_AbCdEfGh12345678.json.gz';
-    const d = await decodeFile(gzipSync(fixtureText('cloudtrail/session-records.json')), key, cloudtrail, compileProjector(cloudtrail));
+    const key =
+      'AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/01/111122223333_CloudTrail_eu-west-1_20261101T0820Z_AbCdEfGh12345678.json.gz';
+    const d = await decodeFile(
+      gzipSync(fixtureText('cloudtrail/session-records.json')),
+      key,
+      cloudtrail,
+      compileProjector(cloudtrail),
+    );
     expect(d.counts).toMatchObject({ eventsIn: 4, rows: 4, quarantined: 0 });
     expect([...d.rowsByDay.keys()].sort()).toEqual(['2026-11-01', '2026-11-02']);
     const [start, terminate, denied, assume] = rows(d);
@@ -120,7 +171,11 @@ describe('decodeFile: CloudTrail', () => {
     expect(JSON.parse(String(start?.responseelements))).toMatchObject({ sessionId: SID });
     expect(JSON.parse(String(start?.resources))).toHaveLength(1);
     expect(terminate).toMatchObject({ eventname: 'TerminateSession', sessionid: SID });
-    expect(denied).toMatchObject({ errorcode: 'AccessDenied', useridentity_username: 'ops-engineer-07', readonly: true });
+    expect(denied).toMatchObject({
+      errorcode: 'AccessDenied',
+      useridentity_username: 'ops-engineer-07',
+      readonly: true,
+    });
     expect(denied?.sessionid).toBeUndefined();
     expect(denied?.requestparameters).toBeUndefined();
     expect(assume).toMatchObject({ eventname: 'AssumeRole', useridentity_invokedby: 'ec2.amazonaws.com' });
@@ -128,11 +183,24 @@ describe('decodeFile: CloudTrail', () => {
   });
 
   it('quarantines a single event of a wrong type or a bad time and keeps the rest', async () => {
-    const doc = JSON.parse(fixtureText('cloudtrail/session-records.json')) as { Records: Record<string, unknown>[] };
+    const doc = JSON.parse(fixtureText('cloudtrail/session-records.json')) as {
+      Records: Record<string, unknown>[];
+    };
     doc.Records[1]!.readOnly = 'maybe';
     doc.Records[2]!.eventTime = 'yesterday';
-    const d = await decodeFile(Buffer.from(JSON.stringify(doc)), 'k', cloudtrail, compileProjector(cloudtrail));
-    expect(d.counts).toEqual({ eventsIn: 4, rows: 2, skipped: {}, quarantined: 2, quarantinedByReason: { bad_type: 1, bad_time: 1 } });
+    const d = await decodeFile(
+      Buffer.from(JSON.stringify(doc)),
+      'k',
+      cloudtrail,
+      compileProjector(cloudtrail),
+    );
+    expect(d.counts).toEqual({
+      eventsIn: 4,
+      rows: 2,
+      skipped: {},
+      quarantined: 2,
+      quarantinedByReason: { bad_type: 1, bad_time: 1 },
+    });
     expect(d.rejected).toEqual([
       { index: 1, reason: 'bad_type', column: 'readonly' },
       { index: 2, reason: 'bad_time', column: undefined },
@@ -140,9 +208,18 @@ describe('decodeFile: CloudTrail', () => {
   });
 
   it('quarantines huge events as too_large', async () => {
-    const { rawTable: _r, readreadyTable: _t, keyRegex: _k, skipRegexes: _s, origin: _o, ...def } = cloudtrail;
+    const {
+      rawTable: _r,
+      readreadyTable: _t,
+      keyRegex: _k,
+      skipRegexes: _s,
+      origin: _o,
+      ...def
+    } = cloudtrail;
     const small = parseSourceDefinition({ ...def, decode: { ...def.decode, max_event_bytes: 3000 } }, 'test');
-    const doc = JSON.parse(fixtureText('cloudtrail/session-records.json')) as { Records: Record<string, unknown>[] };
+    const doc = JSON.parse(fixtureText('cloudtrail/session-records.json')) as {
+      Records: Record<string, unknown>[];
+    };
     doc.Records[3]!.requestParameters = { blob: 'x'.repeat(5000) };
     const d = await decodeFile(Buffer.from(JSON.stringify(doc)), 'k', small, compileProjector(small));
     expect(d.counts.quarantinedByReason).toEqual({ too_large: 1 });
@@ -150,7 +227,9 @@ describe('decodeFile: CloudTrail', () => {
   });
 
   it('rejects a document without a Records array as an unknown envelope', async () => {
-    await expect(decodeFile(Buffer.from('{"records":[]}'), 'k', cloudtrail, compileProjector(cloudtrail))).rejects.toMatchObject({
+    await expect(
+      decodeFile(Buffer.from('{"records":[]}'), 'k', cloudtrail, compileProjector(cloudtrail)),
+    ).rejects.toMatchObject({
       reason: 'unknown_envelope',
     });
   });

@@ -28,7 +28,9 @@ describe('decompress', () => {
   });
 
   it('reports output over the limit as too_large', async () => {
-    const err = await decompress(gzipSync('x'.repeat(10_000)), { maxOutputBytes: 1000 }).catch((e: unknown) => e);
+    const err = await decompress(gzipSync('x'.repeat(10_000)), { maxOutputBytes: 1000 }).catch(
+      (e: unknown) => e,
+    );
     expect((err as DecodeError).reason).toBe('too_large');
   });
 });

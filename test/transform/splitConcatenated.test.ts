@@ -4,11 +4,20 @@ import { splitConcatenated } from '../../transform/splitConcatenated.ts';
 
 describe('splitConcatenated', () => {
   it('splits documents written back to back', () => {
-    expect(splitConcatenated('{"a":1}{"b":2}{"c":[1,{"d":3}]}')).toEqual(['{"a":1}', '{"b":2}', '{"c":[1,{"d":3}]}']);
+    expect(splitConcatenated('{"a":1}{"b":2}{"c":[1,{"d":3}]}')).toEqual([
+      '{"a":1}',
+      '{"b":2}',
+      '{"c":[1,{"d":3}]}',
+    ]);
   });
 
   it('never splits inside a string holding }{, quotes or escaped backslashes', () => {
-    const docs = [{ m: 'echo "}{" }{' }, { m: 'ends with backslash \\' }, { m: '\\"}{\\"' }, { m: '{"nested":"}{"}' }];
+    const docs = [
+      { m: 'echo "}{" }{' },
+      { m: 'ends with backslash \\' },
+      { m: '\\"}{\\"' },
+      { m: '{"nested":"}{"}' },
+    ];
     const text = docs.map((d) => JSON.stringify(d)).join('');
     const parts = splitConcatenated(text);
     expect(parts.map((p) => JSON.parse(p))).toEqual(docs);
@@ -35,8 +44,16 @@ describe('splitConcatenated', () => {
       return seed / 0x7fffffff;
     };
     const alphabet = ['{', '}', '"', '\\', '[', ']', 'a', ' ', '\n', '}{'];
-    const str = () => Array.from({ length: Math.floor(rand() * 12) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
-    const docs = Array.from({ length: 200 }, (_, i) => ({ i, s: str(), nested: { t: str(), list: [str(), { u: str() }] } }));
+    const str = () =>
+      Array.from(
+        { length: Math.floor(rand() * 12) },
+        () => alphabet[Math.floor(rand() * alphabet.length)],
+      ).join('');
+    const docs = Array.from({ length: 200 }, (_, i) => ({
+      i,
+      s: str(),
+      nested: { t: str(), list: [str(), { u: str() }] },
+    }));
     const parts = splitConcatenated(docs.map((d) => JSON.stringify(d)).join(''));
     expect(parts.map((p) => JSON.parse(p))).toEqual(docs);
   });

@@ -4,11 +4,12 @@ import { drainQueue } from '../../addapart/drainQueue.ts';
 import type { Lake } from '../../lake/lake.ts';
 import { transformContext } from '../../transform/runTransform.ts';
 import { transformBatch } from '../../transform/transformBatch.ts';
-import { fixtureText } from '../helpers/fixtures.ts';
 import { controlMessage, dataMessage, multiMemberGzip, sessionMessage } from '../helpers/firehose.ts';
+import { fixtureText } from '../helpers/fixtures.ts';
 import { tempLake } from '../helpers/tempLake.ts';
 
-const CT_KEY = 'AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/01/111122223333_CloudTrail_eu-west-1_20261101T0820Z_AbCdEfGh12345678.json.gz';
+const CT_KEY =
+  'AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/01/111122223333_CloudTrail_eu-west-1_20261101T0820Z_AbCdEfGh12345678.json.gz';
 const CW_KEY = 'cloudwatch/2026/11/01/08/stream-1-2026-11-01-08-15-02-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 const SID = 'user03-0b7c1cc185ccf51a9';
 
@@ -22,7 +23,10 @@ beforeEach(async () => {
   await lake.raw.put(
     CW_KEY,
     multiMemberGzip([
-      dataMessage({ logStream: SID, events: [{ id: '1', timestamp: ts, message: sessionMessage(SID, '2026-11-01T08:16:00Z', ['$ id']) }] }),
+      dataMessage({
+        logStream: SID,
+        events: [{ id: '1', timestamp: ts, message: sessionMessage(SID, '2026-11-01T08:16:00Z', ['$ id']) }],
+      }),
       controlMessage(ts),
     ]),
   );
@@ -51,14 +55,37 @@ describe('transformBatch', () => {
     const engine = await lake.openQueryEngine();
     try {
       const path = lake.readready.uri(m.outputs.find((o) => o.table === 'from_cloudwatch_readready')!.key);
-      const schema = await engine.query('SELECT name, type, converted_type FROM parquet_schema(?) WHERE name <> ?', [path, 'duckdb_schema']);
+      const schema = await engine.query(
+        'SELECT name, type, converted_type FROM parquet_schema(?) WHERE name <> ?',
+        [path, 'duckdb_schema'],
+      );
       expect(schema.rows.map((r) => r.name)).toEqual([
-        'eventtime', 'logeventid', 'owner', 'loggroup', 'logstream', 'message', 'sessionid', 'sessiondata', 'target', 'runasuser', 'useridentity_arn', 'source_key',
+        'eventtime',
+        'logeventid',
+        'owner',
+        'loggroup',
+        'logstream',
+        'message',
+        'sessionid',
+        'sessiondata',
+        'target',
+        'runasuser',
+        'useridentity_arn',
+        'source_key',
       ]);
       const ctPath = lake.readready.uri(m.outputs.find((o) => o.table === 'from_cloudtrail_readready')!.key);
-      const ctSchema = await engine.query('SELECT name, type FROM parquet_schema(?) WHERE name <> ?', [ctPath, 'duckdb_schema']);
+      const ctSchema = await engine.query('SELECT name, type FROM parquet_schema(?) WHERE name <> ?', [
+        ctPath,
+        'duckdb_schema',
+      ]);
       const types = Object.fromEntries(ctSchema.rows.map((r) => [r.name, r.type]));
-      expect(types).toMatchObject({ eventtime: 'INT64', readonly: 'BOOLEAN', mfaauthenticated: 'BOOLEAN', sessionid: 'BYTE_ARRAY', resources: 'BYTE_ARRAY' });
+      expect(types).toMatchObject({
+        eventtime: 'INT64',
+        readonly: 'BOOLEAN',
+        mfaauthenticated: 'BOOLEAN',
+        sessionid: 'BYTE_ARRAY',
+        resources: 'BYTE_ARRAY',
+      });
       // Flat: every column is a leaf (no nested groups), and the file is ZSTD-compressed.
       const meta = await engine.query('SELECT DISTINCT compression FROM parquet_metadata(?)', [ctPath]);
       expect(meta.rows.map((r) => r.compression)).toEqual(['ZSTD']);
@@ -92,9 +119,26 @@ describe('transformBatch', () => {
     const claim = (await lake.ledger.claim({ maxFiles: 10, maxBytes: 1e9 }))!;
     const m = await transformBatch(transformContext(lake), claim);
     expect(m.reconciled).toBe(true);
-    expect(m.totals).toMatchObject({ files: 2, eventsIn: 6, rows: 5, skipped: { control_message: 1 }, quarantined: 0 });
+    expect(m.totals).toMatchObject({
+      files: 2,
+      eventsIn: 6,
+      rows: 5,
+      skipped: { control_message: 1 },
+      quarantined: 0,
+    });
     const stored = JSON.parse(Buffer.from(await lake.control.get(`runs/${m.runId}.json`)).toString());
     expect(stored.totals).toEqual(m.totals);
+  });
+
+  it('decodes on worker threads with the same rows and counts as on the main thread', async () => {
+    const claim = (await lake.ledger.claim({ maxFiles: 10, maxBytes: 1e9 }))!;
+    const one = await transformBatch(transformContext(lake), claim, { workers: 1 });
+    const rowsOne = await rowCount('from_cloudtrail_readready');
+    const two = await transformBatch(transformContext(lake), claim, { workers: 2 });
+    expect(two.totals).toEqual(one.totals);
+    expect(two.outputs.map((o) => [o.key, o.rows])).toEqual(one.outputs.map((o) => [o.key, o.rows]));
+    expect(await rowCount('from_cloudtrail_readready')).toBe(rowsOne);
+    expect(two.stages.decodeMs).toBeGreaterThan(0);
   });
 
   it('bounds each batch by files and bytes', async () => {
