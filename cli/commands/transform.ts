@@ -30,15 +30,19 @@ export function printTransformSummary(io: CliIO, s: TransformSummary): void {
 export const transform: Command = {
   name: 'transform',
   summary: 'turn landed raw files into readready Parquet tables',
-  usage: 'loglake transform [--max-files <n>]',
-  help: ['--max-files <n>   files per batch (default from config: 1000)'],
-  options: { 'max-files': { type: 'string' } },
+  usage: 'loglake transform [--max-files <n>] [--workers <n>]',
+  help: [
+    '--max-files <n>   files per batch (default from config: 1000)',
+    '--workers <n>     decode worker threads (default from config: 1; use one per core for big backlogs)',
+  ],
+  options: { 'max-files': { type: 'string' }, workers: { type: 'string' } },
   async run({ values, io, openLake }) {
     const lake = await openLake();
     try {
       const bar = progress(io, 'transform');
       const summary = await runTransform(lake, {
         maxFiles: intOption(values, 'max-files', lake.config.transform.maxFiles),
+        workers: Math.max(1, intOption(values, 'workers', lake.config.transform.workers)),
         onProgress: bar.update,
       });
       bar.end();

@@ -1,0 +1,95 @@
+import type { Context } from 'aws-lambda';
+import { loadConfig } from '../lake/config.ts';
+import type { Lake } from '../lake/lake.ts';
+import { openLake } from '../lake/openLake.ts';
+import { transformContext } from './runTransform.ts';
+import { isReconciled, transformBatch } from './transformBatch.ts';
+
+/** What one transform invocation did. */
+export interface TransformInvocationResult {
+  batches: number;
+  files: number;
+  rows: number;
+  /** Run ids of the manifests written. */
+  runIds: string[];
+  reconciled: boolean;
+  /** It stopped for time (or `maxBatches`) with work possibly left: the next invocation goes on. */
+  more: boolean;
+}
+
+/** Options of {@link createTransformHandler}. */
+export interface TransformHandlerOptions {
+  /** Batches per invocation at most. Default unlimited (the time budget decides). */
+  maxBatches?: number;
+  /** Time kept in hand at the end of an invocation. Default 30 s. */
+  safetyMs?: number;
+}
+
+/**
+ * Builds the transform handler. Each batch is bounded (`transform.maxFiles`, `transform.maxBytes`):
+ * claim from the ledger → {@link transformBatch} → complete. The handler takes another batch only
+ * while the time left exceeds twice its slowest batch plus `safetyMs`, so it never runs into the
+ * Lambda timeout; then it returns `{ more: true }`.
+ *
+ * Fan-out: infra/loglake.yaml invokes this function every minute from an EventBridge schedule. An
+ * invocation that still finds work keeps working until its time budget is spent, so with a backlog a
+ * new invocation starts every minute while earlier ones are still running: up to about
+ * `timeout / 1 min` run at once (capped by reserved concurrency), each on claims the ledger makes
+ * disjoint. A crashed invocation's claim is taken over, with the same files and id, once its lease
+ * (the Lambda timeout) has passed.
+ */
+export function createTransformHandler(lake: () => Promise<Lake>, opts: TransformHandlerOptions = {}) {
+  const { maxBatches = Number.POSITIVE_INFINITY, safetyMs = 30_000 } = opts;
+  return async (
+    _event: unknown,
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<TransformInvocationResult> => {
+    const l = await lake();
+    const ctx = transformContext(l);
+    const { maxFiles, maxBytes, prefetch } = l.config.transform;
+    const result: TransformInvocationResult = {
+      batches: 0,
+      files: 0,
+      rows: 0,
+      runIds: [],
+      reconciled: true,
+      more: false,
+    };
+    let slowest = 0;
+    for (;;) {
+      const left = context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
+      if (result.batches >= maxBatches || (result.batches > 0 && left < 2 * slowest + safetyMs)) {
+        result.more = true;
+        break;
+      }
+      const claim = await l.ledger.claim({ maxFiles, maxBytes });
+      if (claim === undefined) break;
+      const started = Date.now();
+      const manifest = await transformBatch(ctx, claim, { prefetch });
+      await l.ledger.complete(claim.batchId);
+      slowest = Math.max(slowest, Date.now() - started);
+      result.batches++;
+      result.files += claim.files.length;
+      result.rows += manifest.totals.rows;
+      result.runIds.push(manifest.runId);
+      result.reconciled &&= manifest.reconciled && isReconciled(manifest.totals);
+    }
+    return result;
+  };
+}
+
+let opened: Promise<Lake> | undefined;
+
+/** The lake of this container, opened once from `loadConfig()` (environment) on first use; a failed open is retried. */
+function containerLake(): Promise<Lake> {
+  if (opened === undefined) {
+    opened = openLake(loadConfig());
+    opened.catch(() => {
+      opened = undefined;
+    });
+  }
+  return opened;
+}
+
+/** The Lambda entry point, invoked by the schedule in infra/loglake.yaml. */
+export const handler = createTransformHandler(containerLake);
