@@ -48,7 +48,13 @@ export class DuckDBQueryEngine implements QueryEngine {
       let body: string;
       if (await hasParquet(dir)) {
         const glob = join(dir, '**', '*.parquet');
-        body = `SELECT * FROM read_parquet(${quoteLiteral(glob)}, hive_partitioning = true, union_by_name = true)`;
+        // Partition keys keep their catalog types (calendarday is a string, as in Glue), not DuckDB's guess.
+        const hiveTypes = t.partitionKeys
+          .map((k) => `${quoteIdent(k.name)}: ${quoteLiteral(DUCK_TYPES[k.type])}`)
+          .join(', ');
+        body =
+          `SELECT * FROM read_parquet(${quoteLiteral(glob)}, hive_partitioning = true, ` +
+          `hive_types = {${hiveTypes}}, union_by_name = true)`;
       } else {
         // No data yet: an empty view with the contract's columns, so queries still bind.
         const cols = [...t.columns, ...t.partitionKeys].map(
