@@ -18,7 +18,6 @@ export {
 } from './project.ts';
 export {
   addTotals,
-  emptySourceTotals,
   type RunTransformOptions,
   runTransform,
   type TransformSummary,
@@ -28,6 +27,7 @@ export { splitConcatenated } from './splitConcatenated.ts';
 export { Spool, type SpoolFile } from './spool.ts';
 export {
   emptyStages,
+  emptyTotals,
   isReconciled,
   outputKey,
   quarantineKey,

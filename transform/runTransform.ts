@@ -1,6 +1,7 @@
 import type { Lake } from '../lake/lake.ts';
 import {
   emptyStages,
+  emptyTotals,
   isReconciled,
   type RunManifest,
   type SourceTotals,
@@ -61,20 +62,6 @@ export function addTotals(into: SourceTotals, t: SourceTotals): void {
     into.quarantinedByReason[k] = (into.quarantinedByReason[k] ?? 0) + v;
 }
 
-export function emptySourceTotals(): SourceTotals {
-  return {
-    files: 0,
-    filesQuarantined: 0,
-    bytesCompressed: 0,
-    bytesUncompressed: 0,
-    eventsIn: 0,
-    rows: 0,
-    skipped: {},
-    quarantined: 0,
-    quarantinedByReason: {},
-  };
-}
-
 /**
  * Transforms every landed file, one bounded batch at a time: claim, transform, mark done. A batch
  * left claimed by a crash is claimed again first, with the same files and id, so its outputs are
@@ -85,7 +72,7 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
   const { maxFiles = lake.config.transform.maxFiles, maxBytes = lake.config.transform.maxBytes } = opts;
   const ctx = transformContext(lake);
   const runs: RunManifest[] = [];
-  const totals = emptySourceTotals();
+  const totals = emptyTotals();
   const counts = await lake.ledger.counts();
   const total = counts.pending + counts.claimed;
   let done = 0;

@@ -82,7 +82,8 @@ export interface RunManifest {
   quarantinedFiles: { key: string; reason: QuarantineReason; message: string }[];
 }
 
-function emptyTotals(): SourceTotals {
+/** Zero counts. */
+export function emptyTotals(): SourceTotals {
   return {
     files: 0,
     filesQuarantined: 0,

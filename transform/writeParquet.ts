@@ -1,17 +1,10 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { DUCK_TYPES } from '../lake/duckTypes.ts';
 import type { ColumnType } from '../lake/ports.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
 import type { SpoolFile } from './spool.ts';
-
-const DUCK_TYPES: Record<ColumnType, string> = {
-  string: 'VARCHAR',
-  bigint: 'BIGINT',
-  double: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  timestamp: 'TIMESTAMP',
-};
 
 /** One finished output: a local Parquet file of one table and one calendar day. */
 export interface ParquetOutput {

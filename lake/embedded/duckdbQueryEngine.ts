@@ -2,17 +2,10 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { SESSION_REVIEW_VIEW } from '../../sql/sessionReview.ts';
+import { DUCK_TYPES } from '../duckTypes.ts';
 import { errorMessage, QueryError } from '../errors.ts';
 import type { ColumnType, QueryEngine, QueryResult, TableDef } from '../ports.ts';
 import { quoteIdent, quoteLiteral } from '../sqlQuote.ts';
-
-const DUCK_TYPES: Record<ColumnType, string> = {
-  string: 'VARCHAR',
-  bigint: 'BIGINT',
-  double: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  timestamp: 'TIMESTAMP',
-};
 
 async function hasParquet(dir: string): Promise<boolean> {
   try {
