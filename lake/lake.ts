@@ -36,6 +36,8 @@ export async function ensureTables(lake: Lake): Promise<void> {
   await lake.catalog.ensureDatabase(db);
   for (const source of lake.sources) {
     await lake.catalog.ensureTable(rawTableDef(source, db, lake.raw.uri('')));
-    await lake.catalog.ensureTable(readreadyTableDef(source, db, lake.readready.uri(`${source.readreadyTable}/`)));
+    await lake.catalog.ensureTable(
+      readreadyTableDef(source, db, lake.readready.uri(`${source.readreadyTable}/`)),
+    );
   }
 }

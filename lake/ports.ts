@@ -82,7 +82,11 @@ export interface Catalog {
   getTable(database: string, name: string): Promise<TableDef | undefined>;
   listTables(database: string): Promise<TableDef[]>;
   /** Registers partitions; ones that exist count as `existing`. */
-  createPartitions(database: string, table: string, partitions: PartitionSpec[]): Promise<CreatePartitionsResult>;
+  createPartitions(
+    database: string,
+    table: string,
+    partitions: PartitionSpec[],
+  ): Promise<CreatePartitionsResult>;
   listPartitions(database: string, table: string): Promise<PartitionSpec[]>;
   /** Points an existing partition at a new location (compaction generations). */
   updatePartitionLocation(database: string, table: string, values: string[], location: string): Promise<void>;
@@ -100,13 +104,21 @@ export interface QueueMessage {
 /** The queue of S3-event-shaped landing notifications (SQS, or a local spool). */
 export interface NotificationQueue {
   send(bodies: string[]): Promise<void>;
-  /** Receives up to `max` messages; they stay invisible until acked or released. */
-  receive(max: number, opts?: { waitSeconds?: number; visibilitySeconds?: number }): Promise<QueueMessage[]>;
+  /**
+   * Receives up to `max` messages; they stay invisible until acked or released. `signal` aborts a
+   * long poll (a stopping poller).
+   */
+  receive(
+    max: number,
+    opts?: { waitSeconds?: number; visibilitySeconds?: number; signal?: AbortSignal },
+  ): Promise<QueueMessage[]>;
   ack(messages: QueueMessage[]): Promise<void>;
   /** Makes messages visible again (failed items go back for another try). */
   release(messages: QueueMessage[]): Promise<void>;
   /** Approximate count of messages waiting. */
   depth(): Promise<number>;
+  /** Keeps received messages invisible for `seconds` more (SQS ChangeMessageVisibility), during long work. */
+  extendVisibility?(messages: QueueMessage[], seconds: number): Promise<void>;
 }
 
 /** One query result with typed rows. */

@@ -11,7 +11,11 @@ export function rawTableDef(source: SourceDefinition, database: string, location
     format: 'json',
     columns: source.raw.columns.map((c) => ({ name: c.name, type: c.type as 'string' })),
     partitionKeys: source.raw.partition_keys.map((name) => ({ name, type: 'string' })),
-    parameters: { 'loglake.source': source.name, 'loglake.layer': 'raw', 'loglake.rawformat': source.raw.format },
+    parameters: {
+      'loglake.source': source.name,
+      'loglake.layer': 'raw',
+      'loglake.rawformat': source.raw.format,
+    },
   };
 }
 

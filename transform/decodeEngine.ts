@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { type DecodeStages, decodeRawFile, emptyDecodeStages, type FileOutcome } from './decodeRawFile.ts';
 import { projectorOf } from './projectors.ts';
@@ -7,21 +6,33 @@ import { Spool, type SpoolFile } from './spool.ts';
 /** Decodes raw files into spool files: on the main thread, or on a pool of worker threads. */
 export interface DecodeEngine {
   decode(key: string, source: SourceDefinition, bytes: Uint8Array): Promise<FileOutcome>;
-  /** Closes the spools and returns their files, with the decode time per stage. */
+  /**
+   * Closes the current spools and returns their files; later files go to new spools. Lets the
+   * Parquet writer work on one chunk while the next one decodes.
+   */
+  rotate(): Promise<SpoolFile[]>;
+  /** Closes the spools and the engine; returns the last spool files and the decode time per stage. */
   finish(): Promise<{ spools: SpoolFile[]; stages: DecodeStages }>;
   abort(): Promise<void>;
 }
 
 /** Decodes on the calling thread (gunzip still runs on libuv's pool, overlapping the parse). */
 export class InProcessEngine implements DecodeEngine {
-  readonly #spool: Spool;
+  #spool: Spool;
+  #generation = 0;
   readonly #stages = emptyDecodeStages();
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     private readonly maxUncompressedBytes?: number,
   ) {
-    this.#spool = new Spool(join(dir), 'main');
+    this.#spool = new Spool(dir, 'main-0');
+  }
+
+  async rotate(): Promise<SpoolFile[]> {
+    const done = this.#spool;
+    this.#spool = new Spool(this.dir, `main-${++this.#generation}`);
+    return done.close();
   }
 
   decode(key: string, source: SourceDefinition, bytes: Uint8Array): Promise<FileOutcome> {

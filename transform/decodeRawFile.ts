@@ -19,6 +19,17 @@ export interface DecodeStages {
 
 export const emptyDecodeStages = (): DecodeStages => ({ decompressMs: 0, decodeMs: 0, spoolMs: 0 });
 
+/** A decoding failure as a quarantine outcome; anything else is a bug and propagates. */
+function quarantined(err: unknown): FileOutcome {
+  if (!(err instanceof DecodeError)) throw err;
+  return {
+    ok: false,
+    reason: err.reason,
+    message: err.message,
+    eventsDecoded: Number(err.context.eventsDecoded ?? 0),
+  };
+}
+
 /**
  * Decodes one raw file into a spool: decompress (sniffed), decode, and append its rows. A file is
  * appended whole or not at all; a structural failure comes back as a quarantine outcome.
@@ -45,13 +56,7 @@ export async function decodeRawFile(
     decoded = decodeText(data.toString('utf8'), data.byteLength, key, source, projector);
     lap('decodeMs');
   } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
-    return {
-      ok: false,
-      reason: err.reason,
-      message: err.message,
-      eventsDecoded: Number(err.context.eventsDecoded ?? 0),
-    };
+    return quarantined(err);
   }
   for (const [day, lines] of decoded.rowsByDay)
     await spool.append(source.readreadyTable, day, projector.columns, lines);

@@ -11,7 +11,8 @@ import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol.ts
 
 const data = workerData as WorkerData;
 const sources = new Map<string, SourceDefinition>(data.sources.map((s) => [s.name, s]));
-const spool = new Spool(data.dir, `w${data.id}`);
+let generation = 0;
+let spool = new Spool(data.dir, `w${data.id}-0`);
 const stages = emptyDecodeStages();
 const port = parentPort!;
 const reply = (r: WorkerReply) => port.postMessage(r);
@@ -35,6 +36,10 @@ port.on('message', async (msg: WorkerRequest) => {
     } catch (err) {
       reply({ type: 'failed', seq: msg.seq, message: err instanceof Error ? err.message : String(err) });
     }
+  } else if (msg.type === 'rotate') {
+    const done = spool;
+    spool = new Spool(data.dir, `w${data.id}-${++generation}`);
+    reply({ type: 'rotated', spools: await done.close() });
   } else if (msg.type === 'finish') {
     reply({ type: 'finished', spools: await spool.close(), stages });
   } else {

@@ -46,7 +46,7 @@ export function createTransformHandler(lake: () => Promise<Lake>, opts: Transfor
   ): Promise<TransformInvocationResult> => {
     const l = await lake();
     const ctx = transformContext(l);
-    const { maxFiles, maxBytes, prefetch } = l.config.transform;
+    const { maxFiles, maxBytes, prefetch, workers } = l.config.transform;
     const result: TransformInvocationResult = {
       batches: 0,
       files: 0,
@@ -65,7 +65,7 @@ export function createTransformHandler(lake: () => Promise<Lake>, opts: Transfor
       const claim = await l.ledger.claim({ maxFiles, maxBytes });
       if (claim === undefined) break;
       const started = Date.now();
-      const manifest = await transformBatch(ctx, claim, { prefetch });
+      const manifest = await transformBatch(ctx, claim, { prefetch, workers });
       await l.ledger.complete(claim.batchId);
       slowest = Math.max(slowest, Date.now() - started);
       result.batches++;

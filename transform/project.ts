@@ -144,7 +144,7 @@ export function timestampText(v: unknown): string | undefined {
       const date = Number(day.slice(8, 10));
       // The regex checks the shape; these check the ranges Date would reject.
       if (month >= 1 && month <= 12 && date >= 1 && date <= 31 && Number(time.slice(0, 2)) < 24) {
-        return `${day} ${time}.${(frac + '000').slice(0, 3)}`;
+        return `${day} ${time}.${(`${frac}000`).slice(0, 3)}`;
       }
     }
   }

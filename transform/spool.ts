@@ -24,7 +24,6 @@ interface Open extends SpoolFile {
  */
 export class Spool {
   readonly #open = new Map<string, Open>();
-
   constructor(
     private readonly dir: string,
     private readonly name = 'main',

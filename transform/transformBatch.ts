@@ -8,8 +8,9 @@ import type { SourceDefinition } from '../sources/loader.ts';
 import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
 import type { FileCounts } from './decodeFile.ts';
 import type { DecodeStages, FileOutcome } from './decodeRawFile.ts';
+import type { SpoolFile } from './spool.ts';
 import { WorkerEngine } from './workerEngine.ts';
-import { writeParquet } from './writeParquet.ts';
+import { type ParquetOutput, writeParquet } from './writeParquet.ts';
 
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
 export interface TransformContext {
@@ -32,6 +33,11 @@ export interface TransformOptions {
   prefetch?: number;
   /** Decode worker threads; 1 decodes on the calling thread. */
   workers?: number;
+  /**
+   * Files per output chunk. Each chunk's Parquet is written while the next chunk decodes; chunks
+   * are cut by position in the (key-ordered) batch, so a re-run cuts them the same way.
+   */
+  chunkFiles?: number;
   /** A file decompressing to more than this is quarantined as `too_large`. */
   maxUncompressedBytes?: number;
   onProgress?: (filesDone: number, filesTotal: number) => void;
@@ -119,8 +125,8 @@ type Fetched =
   | { ok: false; file: LandedFile; outcome: FileOutcome & { ok: false } };
 
 /** The readready object key of a batch's output: a function of the batch's input set only. */
-export function outputKey(table: string, calendarday: string, batchId: string): string {
-  return `${table}/calendarday=${calendarday}/part-${batchId}.parquet`;
+export function outputKey(table: string, calendarday: string, batchId: string, chunk: number): string {
+  return `${table}/calendarday=${calendarday}/part-${batchId}-${String(chunk).padStart(4, '0')}.parquet`;
 }
 
 /** Quarantine record key of a raw file: deterministic, so a re-run overwrites it. */
@@ -139,7 +145,7 @@ export async function transformBatch(
   claim: Claim,
   opts: TransformOptions = {},
 ): Promise<RunManifest> {
-  const { prefetch = 8, maxUncompressedBytes = 1024 * 1024 * 1024, workers = 1 } = opts;
+  const { prefetch = 8, maxUncompressedBytes = 1024 * 1024 * 1024, workers = 1, chunkFiles = 250 } = opts;
   const started = Date.now();
   const sources = new Map(ctx.sources.map((s) => [s.name, s]));
   const totals = emptyTotals();
@@ -222,27 +228,50 @@ export async function transformBatch(
 
   try {
     const window: Promise<{ file: LandedFile; compressed: number; outcome: FileOutcome }>[] = [];
-    let next = 0;
     const depth = Math.max(prefetch, workers * 4);
-    for (let done = 0; done < claim.files.length; done++) {
-      while (next < claim.files.length && window.length < depth)
-        window.push(decodeOne(read(claim.files[next++]!)));
-      const r = await window.shift()!;
-      account(r.file, r.compressed, r.outcome);
-      opts.onProgress?.(done + 1, claim.files.length);
+    const sinkOutputs: ParquetOutput[] = [];
+    // One DuckDB COPY at a time, each running on DuckDB's threads while JavaScript decodes on.
+    let writing: Promise<void> = Promise.resolve();
+    const write = (spools: SpoolFile[], chunk: number) => {
+      writing = writing.then(async () => {
+        const t0 = performance.now();
+        sinkOutputs.push(...(await writeParquet(ctx.duck, spools, dir, { chunk })));
+        stages.parquetMs += performance.now() - t0;
+      });
+      // Surface a failure at the final await, not as an unhandled rejection.
+      writing.catch(() => undefined);
+    };
+    let done = 0;
+    const chunks = Math.max(1, Math.ceil(claim.files.length / chunkFiles));
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const end = Math.min(claim.files.length, (chunk + 1) * chunkFiles);
+      let next = chunk * chunkFiles;
+      while (done < end) {
+        while (next < end && window.length < depth) window.push(decodeOne(read(claim.files[next++]!)));
+        const r = await window.shift()!;
+        account(r.file, r.compressed, r.outcome);
+        done++;
+        opts.onProgress?.(done, claim.files.length);
+      }
+      if (chunk < chunks - 1) write(await engine.rotate(), chunk);
+      else {
+        const last = await engine.finish();
+        for (const k of ['decompressMs', 'decodeMs', 'spoolMs'] as const) stages[k] += last.stages[k];
+        write(last.spools, chunk);
+      }
     }
-    const decoded = await engine.finish();
-    for (const k of ['decompressMs', 'decodeMs', 'spoolMs'] as const) stages[k] += decoded.stages[k];
-    let mark = performance.now();
-    const sinkOutputs = await writeParquet(ctx.duck, decoded.spools, dir);
-    stages.parquetMs += performance.now() - mark;
-    mark = performance.now();
+    await writing;
+    sinkOutputs.sort(
+      (a, b) =>
+        a.table.localeCompare(b.table) || a.calendarday.localeCompare(b.calendarday) || a.chunk - b.chunk,
+    );
+    const mark = performance.now();
     quarantinedFiles.sort((a, b) => a.key.localeCompare(b.key));
     eventQuarantine.sort();
     const outputs: RunManifest['outputs'] = [];
     const partitionsByTable = new Map<string, { values: string[]; location: string }[]>();
     for (const o of sinkOutputs) {
-      const key = outputKey(o.table, o.calendarday, claim.batchId);
+      const key = outputKey(o.table, o.calendarday, claim.batchId, o.chunk);
       await ctx.readready.putFile(key, o.localPath, { contentType: 'application/vnd.apache.parquet' });
       await rm(o.localPath, { force: true });
       outputs.push({ table: o.table, calendarday: o.calendarday, key, rows: o.rows, bytes: o.bytes });

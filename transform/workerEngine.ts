@@ -72,6 +72,11 @@ export class WorkerEngine implements DecodeEngine {
     });
   }
 
+  async rotate(): Promise<SpoolFile[]> {
+    const replies = await Promise.all(this.slots.map((s) => this.#ask(s, { type: 'rotate' })));
+    return replies.flatMap((r) => (r.type === 'rotated' ? r.spools : []));
+  }
+
   async finish(): Promise<{ spools: SpoolFile[]; stages: DecodeStages }> {
     const replies = await Promise.all(this.slots.map((s) => this.#ask(s, { type: 'finish' })));
     await this.#stop();

@@ -12,11 +12,13 @@ export interface WorkerData {
 
 export type WorkerRequest =
   | { type: 'decode'; seq: number; key: string; source: string; bytes: ArrayBuffer }
+  | { type: 'rotate' }
   | { type: 'finish' }
   | { type: 'abort' };
 
 export type WorkerReply =
   | { type: 'decoded'; seq: number; outcome: FileOutcome }
   | { type: 'failed'; seq: number; message: string }
+  | { type: 'rotated'; spools: SpoolFile[] }
   | { type: 'finished'; spools: SpoolFile[]; stages: DecodeStages }
   | { type: 'aborted' };

@@ -2,7 +2,6 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DUCK_TYPES } from '../lake/duckTypes.ts';
-import type { ColumnType } from '../lake/ports.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
 import type { SpoolFile } from './spool.ts';
 
@@ -10,6 +9,7 @@ import type { SpoolFile } from './spool.ts';
 export interface ParquetOutput {
   table: string;
   calendarday: string;
+  chunk: number;
   localPath: string;
   rows: number;
   bytes: number;
@@ -24,7 +24,7 @@ export async function writeParquet(
   duck: DuckDBConnection,
   spools: readonly SpoolFile[],
   outDir: string,
-  opts: { rowGroupSize?: number } = {},
+  opts: { rowGroupSize?: number; chunk?: number } = {},
 ): Promise<ParquetOutput[]> {
   const groups = new Map<string, SpoolFile[]>();
   for (const s of spools) {
@@ -35,7 +35,7 @@ export async function writeParquet(
   for (const id of [...groups.keys()].sort()) {
     const files = groups.get(id)!.sort((a, b) => a.path.localeCompare(b.path));
     const { table, calendarday, columns } = files[0]!;
-    const localPath = join(outDir, `${table}-${calendarday}.parquet`);
+    const localPath = join(outDir, `${table}-${calendarday}-${opts.chunk ?? 0}.parquet`);
     // DuckDB allocates read buffers of this size per thread: fit it to the data, not to a worst case.
     const maxObject = Math.max(16 * 1024 * 1024, Math.max(...files.map((f) => f.maxLine)) * 3 + 1);
     const types = columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCK_TYPES[c.type])}`).join(', ');
@@ -50,6 +50,7 @@ export async function writeParquet(
     outputs.push({
       table,
       calendarday,
+      chunk: opts.chunk ?? 0,
       localPath,
       rows: files.reduce((n, f) => n + f.rows, 0),
       bytes: (await stat(localPath)).size,

@@ -1,9 +1,111 @@
-import type { LoglakeConfig } from '../config.ts';
-import { ConfigError } from '../errors.ts';
-import type { Lake } from '../lake.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SourceDefinition } from '../../sources/loader.ts';
+import type { LoglakeConfig } from '../config.ts';
+import { openDuckDB } from '../embedded/duckdbFile.ts';
+import { ConfigError } from '../errors.ts';
+import { ensureTables, type Lake } from '../lake.ts';
+import { AthenaQueryEngine } from './athenaQueryEngine.ts';
+import { type AwsClients, createAwsClients, destroyAwsClients } from './awsClients.ts';
+import { GlueCatalog, type GlueCatalogOptions } from './glueCatalog.ts';
+import { QueueLedger, type QueueLedgerOptions } from './queueLedger.ts';
+import { S3ObjectStore } from './s3ObjectStore.ts';
+import { SqsQueue } from './sqsQueue.ts';
 
-/** Opens the lake on AWS services (S3, Glue, SQS, Athena). */
-export async function openAwsLake(_config: LoglakeConfig, _sources: SourceDefinition[]): Promise<Lake> {
-  throw new ConfigError('AWS mode is not built yet');
+/** Options of {@link openAwsLake}, for tests and tools; production needs none. */
+export interface OpenAwsLakeOptions {
+  /** SDK clients to use instead of new ones (tests add fault-injecting middleware to them). */
+  clients?: Partial<AwsClients>;
+  glue?: GlueCatalogOptions;
+  ledger?: QueueLedgerOptions;
+  /** Skip creating the database and tables (a caller that knows they exist). Default false. */
+  skipEnsureTables?: boolean;
+}
+
+/**
+ * Opens the lake on AWS: S3 buckets for raw, readready and quarantine (control is the `_loglake/`
+ * prefix of the readready bucket), the Glue catalog, SQS for notifications and the ledger's
+ * transform queue, Athena for queries, and an in-memory DuckDB that writes the Parquet.
+ */
+export async function openAwsLake(
+  config: LoglakeConfig,
+  sources: SourceDefinition[],
+  opts: OpenAwsLakeOptions = {},
+): Promise<Lake> {
+  const aws = config.aws;
+  if (aws === undefined) {
+    throw new ConfigError(
+      'missing setting aws.region (env LOGLAKE_AWS_REGION): mode is aws but no aws settings are given',
+      {
+        setting: 'aws',
+      },
+    );
+  }
+  if (aws.queues.transform === undefined) {
+    throw new ConfigError(
+      'missing setting aws.queues.transform (env LOGLAKE_TRANSFORM_QUEUE_URL): the AWS ledger needs it',
+      {
+        setting: 'aws.queues.transform',
+        env: 'LOGLAKE_TRANSFORM_QUEUE_URL',
+      },
+    );
+  }
+  const made = createAwsClients(aws);
+  const clients: AwsClients = { ...made, ...opts.clients };
+  const { buckets } = aws;
+  const controlPrefix =
+    aws.controlPrefix === '' || aws.controlPrefix.endsWith('/') ? aws.controlPrefix : `${aws.controlPrefix}/`;
+  const readready = new S3ObjectStore(clients.s3, { bucket: buckets.readready });
+  const control = new S3ObjectStore(clients.s3, { bucket: buckets.readready, prefix: controlPrefix });
+  const catalog = new GlueCatalog(clients.glue, opts.glue);
+  const queue = new SqsQueue(clients.sqs, { queueUrl: aws.queues.notifications });
+  const ledger = new QueueLedger(
+    new SqsQueue(clients.sqs, { queueUrl: aws.queues.transform }),
+    control,
+    opts.ledger,
+  );
+  const threads = config.transform.writerThreads || availableParallelism();
+  const { instance, connection } = await openDuckDB(':memory:', {
+    threads: String(threads),
+    memory_limit: '1GB',
+  });
+  const tmpDir = await mkdtemp(join(tmpdir(), 'loglake-'));
+  const lake: Lake = {
+    config,
+    sources,
+    rawBucket: buckets.raw,
+    raw: new S3ObjectStore(clients.s3, { bucket: buckets.raw }),
+    readready,
+    quarantine: new S3ObjectStore(clients.s3, { bucket: buckets.quarantine }),
+    control,
+    catalog,
+    ledger,
+    queue,
+    duck: connection,
+    tmpDir,
+    filter: {
+      ...config.filter,
+      // Recursion guard: nothing in the readready bucket (control included) or quarantine is raw.
+      guard: [
+        { bucket: buckets.readready, prefix: '' },
+        { bucket: buckets.quarantine, prefix: '' },
+      ],
+    },
+    rawLocation: (bucket, prefix) => `s3://${bucket}/${prefix}`,
+    openQueryEngine: async () =>
+      new AthenaQueryEngine(clients.athena, {
+        database: config.database,
+        workgroup: aws.athena.workgroup,
+        outputLocation: aws.athena.outputLocation,
+      }),
+    close: async () => {
+      connection.closeSync();
+      instance.closeSync();
+      await rm(tmpDir, { recursive: true, force: true });
+      destroyAwsClients(made);
+    },
+  };
+  if (!opts.skipEnsureTables) await ensureTables(lake);
+  return lake;
 }

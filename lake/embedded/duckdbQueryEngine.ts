@@ -4,7 +4,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { SESSION_REVIEW_VIEW } from '../../sql/sessionReview.ts';
 import { DUCK_TYPES } from '../duckTypes.ts';
 import { errorMessage, QueryError } from '../errors.ts';
-import type { ColumnType, QueryEngine, QueryResult, TableDef } from '../ports.ts';
+import type { QueryEngine, QueryResult, TableDef } from '../ports.ts';
 import { quoteIdent, quoteLiteral } from '../sqlQuote.ts';
 
 async function hasParquet(dir: string): Promise<boolean> {

@@ -47,7 +47,7 @@ export class LocalLedger implements Ledger {
     if (openId !== undefined && openId !== null) {
       return {
         batchId: String(openId),
-        files: await this.#files("state = 'claimed' AND batch_id = ?", [String(openId)]),
+        files: await this.#files("state = 'claimed' AND batch_id = ? ORDER BY key", [String(openId)]),
       };
     }
     const candidates = await this.#files("state = 'pending' ORDER BY key LIMIT ?", [opts.maxFiles]);

@@ -67,13 +67,15 @@ describe('compileProjector', () => {
       }),
     ).toEqual({
       eventtime: '2026-11-01 00:00:01.000',
-      n: 12345678901234567,
+      n: 12345678901234568, // JSON.parse rounds; the line itself keeps every digit (below)
       x: 1.5,
       ok: true,
       obj: '{"k":[1]}',
       who: 'fallback',
       source_key: 'k',
     });
+    const r = p.project({ t: '2026-11-01T00:00:01Z', n: '12345678901234567' }, '"k"');
+    expect(r.kind === 'row' && r.line).toContain('"n":12345678901234567,');
   });
 
   it('picks the first alternative whose condition holds', () => {

@@ -48,9 +48,9 @@ describe('transformBatch', () => {
     const claim = (await lake.ledger.claim({ maxFiles: 10, maxBytes: 1e9 }))!;
     const m = await transformBatch(transformContext(lake), claim);
     expect(m.outputs.map((o) => o.key).sort()).toEqual([
-      `from_cloudtrail_readready/calendarday=2026-11-01/part-${claim.batchId}.parquet`,
-      `from_cloudtrail_readready/calendarday=2026-11-02/part-${claim.batchId}.parquet`,
-      `from_cloudwatch_readready/calendarday=2026-11-01/part-${claim.batchId}.parquet`,
+      `from_cloudtrail_readready/calendarday=2026-11-01/part-${claim.batchId}-0000.parquet`,
+      `from_cloudtrail_readready/calendarday=2026-11-02/part-${claim.batchId}-0000.parquet`,
+      `from_cloudwatch_readready/calendarday=2026-11-01/part-${claim.batchId}-0000.parquet`,
     ]);
     const engine = await lake.openQueryEngine();
     try {
@@ -139,6 +139,17 @@ describe('transformBatch', () => {
     expect(two.outputs.map((o) => [o.key, o.rows])).toEqual(one.outputs.map((o) => [o.key, o.rows]));
     expect(await rowCount('from_cloudtrail_readready')).toBe(rowsOne);
     expect(two.stages.decodeMs).toBeGreaterThan(0);
+  });
+
+  it('writes one output per chunk of files, with stable names', async () => {
+    const claim = (await lake.ledger.claim({ maxFiles: 10, maxBytes: 1e9 }))!;
+    const m = await transformBatch(transformContext(lake), claim, { chunkFiles: 1 });
+    expect(m.outputs.map((o) => o.key.replace(claim.batchId, 'B')).sort()).toEqual([
+      'from_cloudtrail_readready/calendarday=2026-11-01/part-B-0000.parquet',
+      'from_cloudtrail_readready/calendarday=2026-11-02/part-B-0000.parquet',
+      'from_cloudwatch_readready/calendarday=2026-11-01/part-B-0001.parquet',
+    ]);
+    expect(m.totals.rows).toBe(5);
   });
 
   it('bounds each batch by files and bytes', async () => {
