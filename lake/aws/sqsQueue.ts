@@ -10,6 +10,7 @@ import {
 import { chunk } from '../embedded/duckdbFile.ts';
 import { LoglakeError } from '../errors.ts';
 import type { NotificationQueue, QueueMessage } from '../ports.ts';
+import { mapLimit } from './mapLimit.ts';
 
 /** Options of {@link SqsQueue}; every field but the URL has a default. */
 export interface SqsQueueOptions {
@@ -38,8 +39,9 @@ export class SqsQueue implements NotificationQueue {
     this.#waitSeconds = waitSeconds;
   }
 
+  /** Sends in batches of ten, a few batches in flight at once (a backfill records thousands). */
   async send(bodies: string[]): Promise<void> {
-    for (const part of chunk(bodies, 10)) {
+    await mapLimit(chunk(bodies, 10), 8, async (part) => {
       const out = await this.client.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
@@ -55,7 +57,7 @@ export class SqsQueue implements NotificationQueue {
           },
         );
       }
-    }
+    });
   }
 
   async receive(

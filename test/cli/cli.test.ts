@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,46 @@ describe('loglake CLI', () => {
     expect(csv.out).toBe(
       `sessionid,line_count\n${manifest.sessions[0].sessionId},${manifest.sessions[0].logEvents}`,
     );
+  });
+
+  it('backfills objects that are already in the raw store, without notifications, within a date range', async () => {
+    // prepare: files copied straight into the raw folder, as if they predate the notifications
+    const raw = join(work, 'raw-bf');
+    const dir = join(work, 'lake-bf');
+    await run('generate', '--out', raw, '--seed', '9', '--sessions', '2', '--accounts', '1', '--days', '2');
+    const manifest = JSON.parse(await readFile(join(raw, '_manifest.json'), 'utf8'));
+    await cp(raw, join(dir, 'raw'), { recursive: true, filter: (src) => !src.endsWith('_manifest.json') });
+    // act
+    const queued = await run('addapart', '--dir', dir);
+    const firstDay = await run('addapart', '--dir', dir, '--backfill', 's3://raw/', '--to', '2026-11-01');
+    const all = await run('addapart', '--dir', dir, '--backfill', '');
+    const again = await run('addapart', '--dir', dir, '--backfill', '');
+    const otherBucket = await run('addapart', '--dir', dir, '--backfill', 's3://elsewhere/x');
+    const badDay = await run('addapart', '--dir', dir, '--backfill', '', '--from', '1 Nov');
+    // assess
+    expect(queued.out).toContain('0 messages');
+    const accepted = manifest.files.total - manifest.files.skip;
+    const created = (r: { out: string }) => Number(/(\d+) created/.exec(r.out)?.[1]);
+    const recorded = (r: { out: string }) => Number(/(\d+) files recorded/.exec(r.out)?.[1]);
+    expect(recorded(firstDay)).toBeGreaterThan(0);
+    expect(recorded(firstDay)).toBeLessThan(accepted);
+    expect(recorded(firstDay) + recorded(all)).toBe(accepted);
+    expect(created(firstDay) + created(all)).toBeGreaterThan(0);
+    expect(recorded(again)).toBe(0);
+    expect(created(again)).toBe(0);
+    expect(otherBucket.errLines).toEqual([
+      'loglake addapart: --backfill s3://elsewhere/x: not in the raw bucket raw',
+    ]);
+    expect(badDay.code).toBe(1);
+    expect(badDay.errLines).toEqual(['loglake addapart: --from must be YYYY-MM-DD, got 1 Nov']);
+  });
+
+  it('refuses --queue outside AWS mode with a one-line reason', async () => {
+    const r = await run('addapart', '--dir', join(work, 'lake-q'), '--queue', 'http://127.0.0.1:1/q');
+    expect(r.code).toBe(1);
+    expect(r.errLines).toEqual([
+      'loglake addapart: --queue needs mode aws (set "mode": "aws" in loglake.config.json or LOGLAKE_MODE=aws)',
+    ]);
   });
 
   it('validates source definitions and prints the schema', async () => {
