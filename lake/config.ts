@@ -88,6 +88,9 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_ATHENA_OUTPUT', ['aws', 'athena', 'outputLocation']],
 ];
 
+/** The environment variables loglake reads its settings from (infra sets these on the functions). */
+export const CONFIG_ENV_VARS: readonly string[] = ENV.map(([name]) => name);
+
 const envName = (path: string) => ENV.find(([, p]) => p.join('.') === path)?.[0];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -46,7 +46,7 @@ async function waitUntilUp(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(
-        `moto_server exited with ${child.exitCode}; run scripts/ensure-moto.sh. Output:\n${log()}`,
+        `moto_server exited with ${child.exitCode}; run scripts/ensure-test-tools.sh. Output:\n${log()}`,
       );
     }
     try {

@@ -1,0 +1,95 @@
+/**
+ * The CloudFormation template, by contract: moto cannot deploy it, so it is linted with cfn-lint
+ * and its wiring is checked against what the code expects (DESIGN §11).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CONFIG_ENV_VARS } from '../../lake/config.ts';
+
+const TEMPLATE = 'infra/loglake.yaml';
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const template = parse(readFileSync(TEMPLATE, 'utf8')) as {
+  Parameters: Record<string, { Default?: unknown }>;
+  Resources: Record<string, Resource>;
+};
+const ofType = (type: string) =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === type) as [string, Resource][];
+
+describe('infra/loglake.yaml', () => {
+  it('passes cfn-lint', () => {
+    const r = spawnSync('cfn-lint', [TEMPLATE], { encoding: 'utf8' });
+    expect(r.error, 'cfn-lint must be installed (pip install cfn-lint)').toBeUndefined();
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('gives every queue that is not a DLQ a redrive policy to a DLQ of the template', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    const dlqs = queues.filter(([name]) => name.endsWith('DLQ')).map(([name]) => name);
+    const consumers = queues.filter(([name]) => !name.endsWith('DLQ'));
+    expect(consumers.map(([n]) => n).sort()).toEqual(['NotificationsQueue', 'TransformQueue']);
+    for (const [, q] of consumers) {
+      const redrive = q.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': string[] } };
+      expect(dlqs).toContain(redrive.deadLetterTargetArn['Fn::GetAtt'][0]);
+    }
+  });
+
+  it('feeds addapart from the notifications queue with partial batch responses, and a visibility of 6× its timeout', () => {
+    const [[, mapping]] = ofType('AWS::Lambda::EventSourceMapping') as [[string, Resource]];
+    expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(mapping.Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': ['NotificationsQueue', 'Arn'] });
+    expect(Number(template.Parameters.NotificationsVisibilityTimeout!.Default)).toBeGreaterThanOrEqual(
+      6 * Number(template.Parameters.AddapartTimeout!.Default),
+    );
+    expect(template.Resources.TransformQueue!.Properties.VisibilityTimeout).toEqual({
+      Ref: 'TransformTimeout',
+    });
+  });
+
+  it('sends the raw bucket’s notifications to the queue, allowed by its policy for that bucket only', () => {
+    const raw = template.Resources.RawBucket!.Properties as {
+      NotificationConfiguration: { QueueConfigurations: { Event: string; Queue: unknown }[] };
+    };
+    expect(raw.NotificationConfiguration.QueueConfigurations).toEqual([
+      { Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': ['NotificationsQueue', 'Arn'] } },
+    ]);
+    const policy = JSON.stringify(template.Resources.NotificationsQueuePolicy!.Properties);
+    expect(policy).toContain('${Prefix}-raw-${AWS::AccountId}-${AWS::Region}');
+    expect(JSON.stringify(raw)).not.toContain('s3:ObjectRemoved');
+  });
+
+  it('configures the functions only through variables the config loader reads, on nodejs22.x', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.map(([n]) => n).sort()).toEqual(['AddapartFunction', 'TransformFunction']);
+    for (const [, f] of functions) {
+      expect(f.Properties.Runtime).toBe('nodejs22.x');
+      const vars = Object.keys((f.Properties.Environment as { Variables: object }).Variables);
+      for (const v of vars.filter((name) => name.startsWith('LOGLAKE_')))
+        expect(CONFIG_ENV_VARS).toContain(v);
+      expect(vars).toContain('LOGLAKE_MODE');
+    }
+  });
+
+  it('points each handler at a module that loads and exports a function', () => {
+    for (const [, f] of ofType('AWS::Lambda::Function')) {
+      const handler = String(f.Properties.Handler);
+      const file = `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`;
+      const exported = handler.slice(handler.lastIndexOf('.') + 1);
+      expect(existsSync(file), file).toBe(true);
+      // A fresh Node, as Lambda starts it: the module must load without AWS settings (the lake opens lazily).
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import('./${file}'); console.log(typeof m.${exported});`,
+        ],
+        { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe('function');
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lake/config.ts';
+import { ConfigError } from '../../lake/errors.ts';
+
+const AWS_ENV = {
+  LOGLAKE_MODE: 'aws',
+  AWS_REGION: 'eu-west-1',
+  LOGLAKE_RAW_BUCKET: 'corp-raw',
+  LOGLAKE_READREADY_BUCKET: 'corp-readready',
+  LOGLAKE_QUARANTINE_BUCKET: 'corp-quarantine',
+  LOGLAKE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/loglake-notifications',
+};
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'loglake-config-'));
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('defaults to the embedded mode with no file and no environment', () => {
+    const c = loadConfig({ env: {}, cwd: dir });
+    expect(c.mode).toBe('embedded');
+    expect(c.embedded.dir).toBe('.loglake');
+    expect(c.transform).toMatchObject({ maxFiles: 1000, workers: 1 });
+    expect(c.aws).toBeUndefined();
+  });
+
+  it('ignores AWS variables of the shell in embedded mode', () => {
+    const c = loadConfig({ env: { AWS_REGION: 'eu-west-1', LOGLAKE_RAW_BUCKET: 'x-raw' }, cwd: dir });
+    expect(c.mode).toBe('embedded');
+    expect(c.aws).toBeUndefined();
+  });
+
+  it('builds the AWS settings from the environment, with the endpoint override', () => {
+    const c = loadConfig({ env: { ...AWS_ENV, LOGLAKE_ENDPOINT: 'http://127.0.0.1:5000' }, cwd: dir });
+    expect(c.aws).toMatchObject({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:5000',
+      buckets: { raw: 'corp-raw', readready: 'corp-readready', quarantine: 'corp-quarantine' },
+      queues: { notifications: AWS_ENV.LOGLAKE_QUEUE_URL },
+      athena: { workgroup: 'primary' },
+      controlPrefix: '_loglake/',
+    });
+  });
+
+  it('names a missing setting and the variable that sets it', () => {
+    const { LOGLAKE_READREADY_BUCKET: _, ...env } = AWS_ENV;
+    expect(() => loadConfig({ env, cwd: dir })).toThrow(
+      /^missing setting aws\.buckets\.readready \(env LOGLAKE_READREADY_BUCKET\)/,
+    );
+    expect(() => loadConfig({ env: { LOGLAKE_MODE: 'aws' }, cwd: dir })).toThrow(/^missing setting aws/);
+  });
+
+  it('names an invalid setting', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ env: { ...AWS_ENV, LOGLAKE_QUEUE_URL: 'not a url' }, cwd: dir });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).message).toMatch(
+      /^invalid setting aws\.queues\.notifications \(env LOGLAKE_QUEUE_URL\)/,
+    );
+    expect((caught as ConfigError).context).toMatchObject({ setting: 'aws.queues.notifications' });
+  });
+
+  it('reads loglake.config.json, and the environment beats the file', async () => {
+    const file = join(dir, 'loglake.config.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        database: 'audit',
+        transform: { workers: 2 },
+        filter: { accounts: { deny: ['123456789012'] } },
+      }),
+    );
+    const c = loadConfig({ env: { LOGLAKE_DATABASE: 'audit_env' }, cwd: dir });
+    expect(c.database).toBe('audit_env');
+    expect(c.transform.workers).toBe(2);
+    expect(c.filter.accounts?.deny).toEqual(['123456789012']);
+  });
+
+  it('rejects an unknown key and a file that is not JSON, naming the file', async () => {
+    const typo = join(dir, 'typo.json');
+    await writeFile(typo, JSON.stringify({ mdoe: 'aws' }));
+    expect(() => loadConfig({ file: typo, env: {} })).toThrow(/invalid setting/);
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, '{ "mode": ');
+    expect(() => loadConfig({ file: broken, env: {} })).toThrow(`${broken}: not valid JSON`);
+  });
+});
