@@ -1,8 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loadConfig } from '../lake/config.ts';
+import { containerLake } from '../lake/containerLake.ts';
 import type { Lake } from '../lake/lake.ts';
-import { openLake } from '../lake/openLake.ts';
 import { addapartDeps } from './drainQueue.ts';
 import { PartitionCache } from './partitionCache.ts';
 import { addapartBatch } from './processBatch.ts';
@@ -31,18 +30,5 @@ export function createAddapartHandler(lake: () => Promise<Lake>, cache = new Par
   };
 }
 
-let opened: Promise<Lake> | undefined;
-
-/** The lake of this container, opened once from `loadConfig()` (environment) on first use; a failed open is retried. */
-function containerLake(): Promise<Lake> {
-  if (opened === undefined) {
-    opened = openLake(loadConfig());
-    opened.catch(() => {
-      opened = undefined;
-    });
-  }
-  return opened;
-}
-
 /** The Lambda entry point: an SQS event in, a partial batch response out. */
-export const handler = createAddapartHandler(containerLake);
+export const handler = createAddapartHandler(containerLake());

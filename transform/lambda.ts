@@ -1,7 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '../lake/config.ts';
+import { containerLake } from '../lake/containerLake.ts';
 import type { Lake } from '../lake/lake.ts';
-import { openLake } from '../lake/openLake.ts';
 import { transformContext } from './runTransform.ts';
 import { isReconciled, transformBatch } from './transformBatch.ts';
 
@@ -78,18 +77,5 @@ export function createTransformHandler(lake: () => Promise<Lake>, opts: Transfor
   };
 }
 
-let opened: Promise<Lake> | undefined;
-
-/** The lake of this container, opened once from `loadConfig()` (environment) on first use; a failed open is retried. */
-function containerLake(): Promise<Lake> {
-  if (opened === undefined) {
-    opened = openLake(loadConfig());
-    opened.catch(() => {
-      opened = undefined;
-    });
-  }
-  return opened;
-}
-
 /** The Lambda entry point, invoked by the schedule in infra/loglake.yaml. */
-export const handler = createTransformHandler(containerLake);
+export const handler = createTransformHandler(containerLake());

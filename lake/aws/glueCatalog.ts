@@ -17,6 +17,8 @@ import {
   UpdatePartitionCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
+
+import { distinctPartitions, partitionKey } from '../distinctPartitions.ts';
 import { chunk } from '../embedded/duckdbFile.ts';
 import { CatalogError, errorMessage } from '../errors.ts';
 import type {
@@ -75,8 +77,6 @@ export interface GlueCatalogOptions extends RetryOptions {
   /** Where warnings go (a partition index the service does not support). Default `console.warn` as JSON. */
   warn?: (message: string, context: Record<string, unknown>) => void;
 }
-
-const partitionKey = (values: readonly string[]) => values.join('\u0001');
 
 /**
  * The Glue Data Catalog as a {@link Catalog}. Tables get Hive SerDes that Athena reads (Parquet for
@@ -222,12 +222,12 @@ export class GlueCatalog implements Catalog {
   ): Promise<CreatePartitionsResult> {
     const result: CreatePartitionsResult = { created: 0, existing: 0, failed: [], writeCalls: 0 };
     if (partitions.length === 0) return result;
-    const unique = new Map(partitions.map((p) => [partitionKey(p.values), p]));
-    result.existing += partitions.length - unique.size;
+    const { unique, repeats } = distinctPartitions(partitions);
+    result.existing += repeats;
     const sd = await this.#storageDescriptor(database, table);
     const { maxAttempts = 6 } = this.#opts;
     const wait = this.#opts.sleep ?? sleep;
-    for (const part of chunk([...unique.values()], 100)) {
+    for (const part of chunk(unique, 100)) {
       let todo = part;
       for (let attempt = 1; todo.length > 0; attempt++) {
         result.writeCalls++;

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { distinctPartitions, partitionKey } from '../distinctPartitions.ts';
 import type { Catalog, CreatePartitionsResult, PartitionSpec, TableDef } from '../ports.ts';
 import { chunk, inTransaction } from './duckdbFile.ts';
 
@@ -10,8 +11,6 @@ CREATE TABLE IF NOT EXISTS catalog_partitions (
   database VARCHAR, tbl VARCHAR, pkey VARCHAR, pvalues VARCHAR, location VARCHAR, created_at TIMESTAMP,
   PRIMARY KEY (database, tbl, pkey));
 `;
-
-const partitionKey = (values: readonly string[]) => values.join('\u0001');
 
 /**
  * The embedded catalog: databases, tables and partitions in a DuckDB file, with Glue's semantics
@@ -63,10 +62,10 @@ export class LocalCatalog implements Catalog {
   ): Promise<CreatePartitionsResult> {
     const result: CreatePartitionsResult = { created: 0, existing: 0, failed: [], writeCalls: 0 };
     if (partitions.length === 0) return result;
-    const unique = new Map(partitions.map((p) => [partitionKey(p.values), p]));
-    result.existing += partitions.length - unique.size;
+    const { unique, repeats } = distinctPartitions(partitions);
+    result.existing += repeats;
     // One transaction per 100 partitions: the same unit of work as one Glue BatchCreatePartition.
-    for (const part of chunk([...unique.values()], 100)) {
+    for (const part of chunk(unique, 100)) {
       result.writeCalls++;
       this.writeCalls++;
       await inTransaction(this.db, async () => {
