@@ -17,7 +17,11 @@ export async function runDuckdbContender(job: DuckdbJob): Promise<StepMeasure> {
   const connection = await instance.connect();
   try {
     const sql = nativeCopy(job.source, job, job.outDir);
-    const { value: rows, elapsedMs, cpuMs } = await measure(async () => {
+    const {
+      value: rows,
+      elapsedMs,
+      cpuMs,
+    } = await measure(async () => {
       const reader = await connection.runAndReadAll(sql);
       return Number(reader.getRows()[0]?.[0] ?? 0);
     });

@@ -17,9 +17,11 @@ export async function runLoglakeContender(job: LoglakeJob): Promise<StepMeasure>
   });
   const lake = await openLake(config);
   try {
-    const { value: summary, elapsedMs, cpuMs } = await measure(() =>
-      runTransform(lake, { workers: job.workers }),
-    );
+    const {
+      value: summary,
+      elapsedMs,
+      cpuMs,
+    } = await measure(() => runTransform(lake, { workers: job.workers }));
     const outputs = summary.runs.flatMap((r) => r.outputs);
     return {
       elapsedMs,

@@ -1,4 +1,4 @@
-import { arch, cpus, platform, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { version as duckdbVersion } from '@duckdb/node-api';
 import type { MachineInfo } from './types.ts';
 
@@ -13,5 +13,6 @@ export function machineInfo(): MachineInfo {
     platform: platform(),
     arch: arch(),
     duckdbVersion: duckdbVersion(),
+    loadAverage: loadavg().map((n) => Number(n.toFixed(2))),
   };
 }

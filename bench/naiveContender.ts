@@ -137,7 +137,11 @@ export async function runNaiveContender(job: NaiveJob): Promise<StepMeasure> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '1', temp_directory: job.tmpDir });
   const connection = await instance.connect();
   try {
-    const { value: rows, elapsedMs, cpuMs } = await measure(async () => {
+    const {
+      value: rows,
+      elapsedMs,
+      cpuMs,
+    } = await measure(async () => {
       const fd = openSync(ndjson, 'w');
       let longest = 0;
       let columns: string[] = [];
@@ -154,9 +158,7 @@ export async function runNaiveContender(job: NaiveJob): Promise<StepMeasure> {
       } finally {
         closeSync(fd);
       }
-      const types = columns
-        .map((c) => `${c}: ${quoteLiteral(TYPES[job.source][c] ?? 'VARCHAR')}`)
-        .join(', ');
+      const types = columns.map((c) => `${c}: ${quoteLiteral(TYPES[job.source][c] ?? 'VARCHAR')}`).join(', ');
       const reader = await connection.runAndReadAll(
         `COPY (SELECT * FROM read_json(${quoteLiteral(ndjson)}, format = 'newline_delimited', ` +
           `columns = {${types}}, maximum_object_size = ${Math.max(16 << 20, longest * 3 + 1)})) ` +

@@ -24,6 +24,8 @@ export interface MachineInfo {
   platform: string;
   arch: string;
   duckdbVersion: string;
+  /** `os.loadavg()` when the run started: other work on the machine skews every figure. */
+  loadAverage: number[];
 }
 
 /** What the generated data set of one size holds (good files unless stated). */
@@ -208,7 +210,16 @@ export interface CostEstimate {
   basedOn: { size: string; eventsPerSecPerCore: number; storageRatio: number; notificationsPerSec: number };
   assumptions: { name: string; value: number; unit: string }[];
   lines: CostLine[];
-  totals: { lambdaX86Usd: number; lambdaArm64Usd: number; monthlyStorageRawUsd: number; monthlyStorageReadreadyUsd: number };
+  totals: {
+    /** Processing the whole workload once (Lambda, S3 requests, SQS, Glue), x86 Lambda. */
+    oneOffX86Usd: number;
+    /** The same on arm64 Lambda, assuming the same per-core speed as measured here. */
+    oneOffArm64Usd: number;
+    monthlyStorageRawUsd: number;
+    monthlyStorageReadreadyUsd: number;
+    athenaFullScanRawUsd: number;
+    athenaFullScanReadreadyUsd: number;
+  };
 }
 
 /** One DESIGN §12 target and whether this run met it. */

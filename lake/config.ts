@@ -54,11 +54,20 @@ export const configSchema = z
         prefetch: z.number().int().positive().default(8),
         /** Decode worker threads; 1 decodes on the main thread (best for small batches). */
         workers: z.number().int().positive().default(1),
-        /** DuckDB threads for the Parquet writer; 0 means all cores. */
+        /** DuckDB threads (the SQL engine and the Parquet writer); 0 means all cores. */
         writerThreads: z.number().int().min(0).default(0),
+        /** `duckdb`: SQL generated from the source definitions does the bulk; `js`: the JavaScript decoder does all. */
+        engine: z.enum(['duckdb', 'js']).default('duckdb'),
       })
       .strict()
-      .default({ maxFiles: 1000, maxBytes: 512 * 1024 * 1024, prefetch: 8, workers: 1, writerThreads: 0 }),
+      .default({
+        maxFiles: 1000,
+        maxBytes: 512 * 1024 * 1024,
+        prefetch: 8,
+        workers: 1,
+        writerThreads: 0,
+        engine: 'duckdb',
+      }),
     embedded: z
       .object({ dir: z.string().default('.loglake') })
       .strict()

@@ -31,6 +31,8 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** A URI a query engine can read the key from (a file path, or `s3://…`). */
   uri(key: string): string;
+  /** The local file holding an object, when the store is a local folder (DuckDB then reads it in place). */
+  localPath?(key: string): string | undefined;
 }
 
 export interface PutOptions {

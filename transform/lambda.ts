@@ -45,7 +45,7 @@ export function createTransformHandler(lake: () => Promise<Lake>, opts: Transfor
   ): Promise<TransformInvocationResult> => {
     const l = await lake();
     const ctx = transformContext(l);
-    const { maxFiles, maxBytes, prefetch, workers } = l.config.transform;
+    const { maxFiles, maxBytes, prefetch, workers, engine } = l.config.transform;
     const result: TransformInvocationResult = {
       batches: 0,
       files: 0,
@@ -64,7 +64,7 @@ export function createTransformHandler(lake: () => Promise<Lake>, opts: Transfor
       const claim = await l.ledger.claim({ maxFiles, maxBytes });
       if (claim === undefined) break;
       const started = Date.now();
-      const manifest = await transformBatch(ctx, claim, { prefetch, workers });
+      const manifest = await transformBatch(ctx, claim, { prefetch, workers, engine });
       await l.ledger.complete(claim.batchId);
       slowest = Math.max(slowest, Date.now() - started);
       result.batches++;

@@ -6,6 +6,7 @@ import {
   type RunManifest,
   type SourceTotals,
   type TransformContext,
+  type TransformEngine,
   type TransformStages,
   transformBatch,
 } from './transformBatch.ts';
@@ -16,6 +17,8 @@ export interface RunTransformOptions {
   prefetch?: number;
   /** Decode worker threads (default from config; 1 decodes on the calling thread). */
   workers?: number;
+  /** Which decoder does the bulk (default from config: `duckdb`). */
+  engine?: TransformEngine;
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
 
@@ -83,6 +86,7 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
     const manifest = await transformBatch(ctx, claim, {
       prefetch: opts.prefetch ?? lake.config.transform.prefetch,
       workers: opts.workers ?? lake.config.transform.workers,
+      engine: opts.engine ?? lake.config.transform.engine,
       onProgress: (n) => opts.onProgress?.(base + n, total),
     });
     await lake.ledger.complete(claim.batchId);

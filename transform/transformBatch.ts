@@ -5,12 +5,14 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
+import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
 import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
 import type { FileCounts } from './decodeFile.ts';
 import type { DecodeStages, FileOutcome } from './decodeRawFile.ts';
 import type { SpoolFile } from './spool.ts';
+import { compileSqlPlan, type SqlPlan, SqlPlanUnsupported } from './sqlPlan.ts';
 import { WorkerEngine } from './workerEngine.ts';
-import { type ParquetOutput, writeParquet } from './writeParquet.ts';
+import { type ParquetOutput, type SqlRows, writeParquet } from './writeParquet.ts';
 
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
 export interface TransformContext {
@@ -28,6 +30,29 @@ export interface TransformContext {
   tmpDir: string;
 }
 
+/** Which decoder does the bulk of a batch. */
+export type TransformEngine = 'duckdb' | 'js';
+
+const plansOf = new WeakMap<readonly SourceDefinition[], Map<string, SqlPlan>>();
+
+/** The SQL plans of the sources that have one (compiled once per source list). */
+function sqlPlans(sources: readonly SourceDefinition[]): Map<string, SqlPlan> {
+  let plans = plansOf.get(sources);
+  if (plans === undefined) {
+    plans = new Map();
+    for (const s of sources) {
+      try {
+        plans.set(s.name, compileSqlPlan(s));
+      } catch (err) {
+        // A shape the SQL engine does not cover: the JavaScript decoder handles the whole source.
+        if (!(err instanceof SqlPlanUnsupported)) throw err;
+      }
+    }
+    plansOf.set(sources, plans);
+  }
+  return plans;
+}
+
 export interface TransformOptions {
   /** Files read ahead of the one being decoded. */
   prefetch?: number;
@@ -40,6 +65,12 @@ export interface TransformOptions {
   chunkFiles?: number;
   /** A file decompressing to more than this is quarantined as `too_large`. */
   maxUncompressedBytes?: number;
+  /**
+   * `duckdb` (default): DuckDB reads and projects the files by SQL generated from the source
+   * definitions, and the JavaScript decoder takes only the files DuckDB sets aside (corrupt, odd
+   * values), so quarantine reasons stay exact. `js`: the JavaScript decoder does everything.
+   */
+  engine?: TransformEngine;
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
 
@@ -120,10 +151,6 @@ export function isReconciled(t: FileCounts): boolean {
   return t.eventsIn === t.rows + sum(t.skipped) + t.quarantined;
 }
 
-type Fetched =
-  | { ok: true; file: LandedFile; source: SourceDefinition; bytes: Uint8Array }
-  | { ok: false; file: LandedFile; outcome: FileOutcome & { ok: false } };
-
 /** The readready object key of a batch's output: a function of the batch's input set only. */
 export function outputKey(table: string, calendarday: string, batchId: string, chunk: number): string {
   return `${table}/calendarday=${calendarday}/part-${batchId}-${String(chunk).padStart(4, '0')}.parquet`;
@@ -145,7 +172,13 @@ export async function transformBatch(
   claim: Claim,
   opts: TransformOptions = {},
 ): Promise<RunManifest> {
-  const { prefetch = 8, maxUncompressedBytes = 1024 * 1024 * 1024, workers = 1, chunkFiles = 250 } = opts;
+  const {
+    prefetch = 8,
+    maxUncompressedBytes = 1024 * 1024 * 1024,
+    workers = 1,
+    chunkFiles = 250,
+    engine: engineKind = 'duckdb',
+  } = opts;
   const started = Date.now();
   const sources = new Map(ctx.sources.map((s) => [s.name, s]));
   const totals = emptyTotals();
@@ -232,10 +265,11 @@ export async function transformBatch(
     const sinkOutputs: ParquetOutput[] = [];
     // One DuckDB COPY at a time, each running on DuckDB's threads while JavaScript decodes on.
     let writing: Promise<void> = Promise.resolve();
-    const write = (spools: SpoolFile[], chunk: number) => {
+    const write = (spools: SpoolFile[], chunk: number, sqlRows: SqlRows[] = []) => {
       writing = writing.then(async () => {
         const t0 = performance.now();
-        sinkOutputs.push(...(await writeParquet(ctx.duck, spools, dir, { chunk })));
+        sinkOutputs.push(...(await writeParquet(ctx.duck, spools, dir, { chunk, sqlRows })));
+        for (const r of sqlRows) await ctx.duck.run(`DROP TABLE IF EXISTS ${r.rowsTable}`);
         stages.parquetMs += performance.now() - t0;
       });
       // Surface a failure at the final await, not as an unhandled rejection.
@@ -246,6 +280,32 @@ export async function transformBatch(
     for (let chunk = 0; chunk < chunks; chunk++) {
       const end = Math.min(claim.files.length, (chunk + 1) * chunkFiles);
       let next = chunk * chunkFiles;
+      let sqlRows: SqlRows[] = [];
+      if (engineKind === 'duckdb') {
+        // DuckDB runs the chunk on its own threads; its COPY of the last chunk is done by now.
+        await writing;
+        const r = await decodeChunkSql(
+          {
+            duck: ctx.duck,
+            raw: ctx.raw,
+            dir,
+            read,
+            plans: sqlPlans(ctx.sources),
+            engine,
+            prefetch,
+            stages,
+          },
+          claim.files.slice(next, end),
+          `${claim.batchId.slice(0, 12)}_${chunk}`,
+        );
+        for (const o of r.outcomes) {
+          account(o.file, o.compressed, o.outcome);
+          done++;
+          opts.onProgress?.(done, claim.files.length);
+        }
+        sqlRows = r.sqlRows;
+        next = end;
+      }
       while (done < end) {
         while (next < end && window.length < depth) window.push(decodeOne(read(claim.files[next++]!)));
         const r = await window.shift()!;
@@ -253,11 +313,11 @@ export async function transformBatch(
         done++;
         opts.onProgress?.(done, claim.files.length);
       }
-      if (chunk < chunks - 1) write(await engine.rotate(), chunk);
+      if (chunk < chunks - 1) write(await engine.rotate(), chunk, sqlRows);
       else {
         const last = await engine.finish();
         for (const k of ['decompressMs', 'decodeMs', 'spoolMs'] as const) stages[k] += last.stages[k];
-        write(last.spools, chunk);
+        write(last.spools, chunk, sqlRows);
       }
     }
     await writing;

@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { addapart } from './addapart.ts';
+import { bench } from './bench.ts';
 import { demo } from './demo.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
@@ -9,4 +10,14 @@ import { status } from './status.ts';
 import { transform } from './transform.ts';
 
 /** Every `loglake` command, in the order `--help` lists them. */
-export const commands: Command[] = [demo, land, addapart, transform, status, query, generateCommand, sources];
+export const commands: Command[] = [
+  demo,
+  land,
+  addapart,
+  transform,
+  status,
+  query,
+  generateCommand,
+  sources,
+  bench,
+];

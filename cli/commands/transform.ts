@@ -1,7 +1,8 @@
 import { runTransform, type TransformSummary } from '../../transform/runTransform.ts';
+import type { TransformEngine } from '../../transform/transformBatch.ts';
 import { type Command, intOption } from '../command.ts';
 import { bytes, num } from '../format.ts';
-import { type CliIO, progress } from '../io.ts';
+import { type CliIO, progress, UsageError } from '../io.ts';
 
 const sumOf = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 const list = (r: Record<string, number>) =>
@@ -15,7 +16,9 @@ export function printTransformSummary(io: CliIO, s: TransformSummary): void {
   const secs = s.elapsedMs / 1000;
   io.out(
     `transform: ${s.runs.length} batches, ${num(t.files)} files (${num(t.filesQuarantined)} quarantined), ` +
-      `${bytes(t.bytesCompressed)} compressed / ${bytes(t.bytesUncompressed)} uncompressed`,
+      `${bytes(t.bytesCompressed)} compressed` +
+      // DuckDB decompresses gzip itself; only files decoded in JavaScript have a measured size.
+      (t.bytesUncompressed > 0 ? ` (${bytes(t.bytesUncompressed)} decompressed in JavaScript)` : ''),
   );
   io.out(
     `  events in ${num(t.eventsIn)} = rows ${num(t.rows)} + skipped ${num(sumOf(t.skipped))} (${list(t.skipped)}) + ` +
@@ -27,15 +30,22 @@ export function printTransformSummary(io: CliIO, s: TransformSummary): void {
   }
 }
 
+function engineOption(v: unknown): TransformEngine | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'duckdb' || v === 'js') return v;
+  throw new UsageError(`--engine must be duckdb or js, got ${String(v)}`);
+}
+
 export const transform: Command = {
   name: 'transform',
   summary: 'turn landed raw files into readready Parquet tables',
-  usage: 'loglake transform [--max-files <n>] [--workers <n>]',
+  usage: 'loglake transform [--max-files <n>] [--workers <n>] [--engine duckdb|js]',
   help: [
     '--max-files <n>   files per batch (default from config: 1000)',
-    '--workers <n>     decode worker threads (default from config: 1; use one per core for big backlogs)',
+    '--workers <n>     JavaScript decode worker threads (default from config: 1)',
+    '--engine <e>      duckdb (default: SQL from the source definitions, JavaScript for what it sets aside) or js',
   ],
-  options: { 'max-files': { type: 'string' }, workers: { type: 'string' } },
+  options: { 'max-files': { type: 'string' }, workers: { type: 'string' }, engine: { type: 'string' } },
   async run({ values, io, openLake }) {
     const lake = await openLake();
     try {
@@ -43,6 +53,7 @@ export const transform: Command = {
       const summary = await runTransform(lake, {
         maxFiles: intOption(values, 'max-files', lake.config.transform.maxFiles),
         workers: Math.max(1, intOption(values, 'workers', lake.config.transform.workers)),
+        engine: engineOption(values.engine),
         onProgress: bar.update,
       });
       bar.end();

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { batchIdOf } from '../embedded/localLedger.ts';
 import { errorMessage, LoglakeError } from '../errors.ts';
+import { mapLimit } from '../mapLimit.ts';
 import type { Claim, LandedFile, Ledger, QueueMessage } from '../ports.ts';
-import { mapLimit } from './mapLimit.ts';
 import type { S3ObjectStore } from './s3ObjectStore.ts';
 import type { SqsQueue } from './sqsQueue.ts';
 

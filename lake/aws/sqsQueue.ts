@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { chunk } from '../embedded/duckdbFile.ts';
 import { LoglakeError } from '../errors.ts';
+import { mapLimit } from '../mapLimit.ts';
 import type { NotificationQueue, QueueMessage } from '../ports.ts';
-import { mapLimit } from './mapLimit.ts';
 
 /** Options of {@link SqsQueue}; every field but the URL has a default. */
 export interface SqsQueueOptions {

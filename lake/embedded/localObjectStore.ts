@@ -114,6 +114,10 @@ export class LocalObjectStore implements ObjectStore {
     await rm(this.#path(key), { force: true });
   }
 
+  localPath(key: string): string {
+    return this.#path(key);
+  }
+
   uri(key: string): string {
     if (key === '') return `${this.root}/`;
     // A folder prefix keeps its trailing slash, so catalog locations read as folders.

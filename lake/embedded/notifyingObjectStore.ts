@@ -44,6 +44,10 @@ export class NotifyingObjectStore implements ObjectStore {
   uri(key: string): string {
     return this.inner.uri(key);
   }
+
+  localPath(key: string): string | undefined {
+    return this.inner.localPath?.(key);
+  }
 }
 
 /** URL-encodes a key the way S3 does in event notifications (spaces become `+`). */

@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backfill } from '../../addapart/backfill.ts';
 import { runPoller } from '../../addapart/poller.ts';
 import type { AwsClients } from '../../lake/aws/awsClients.ts';
-import { mapLimit } from '../../lake/aws/mapLimit.ts';
 import type { Lake } from '../../lake/lake.ts';
+import { mapLimit } from '../../lake/mapLimit.ts';
 import { BUCKETS, type FixtureQueues, openMotoLake } from './motoFixture.ts';
 
 const ACCOUNTS = ['111122223333', '444455556666'];

@@ -1,0 +1,322 @@
+import { DUCK_TYPES } from '../lake/duckTypes.ts';
+import type { ColumnType } from '../lake/ports.ts';
+import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
+import type { SourceDefinition } from '../sources/loader.ts';
+import type { ColumnSpec, ValueSpec } from '../sources/schema.ts';
+import { readreadyColumns } from './project.ts';
+
+/**
+ * How DuckDB does one source's decoding and projection: the `columns` of its `read_json`, the
+ * events it unnests from each document, and the typed readready row of each event, all generated
+ * from the source definition. The SQL mirrors the JavaScript projector ({@link compileProjector})
+ * for every well-formed event; whatever it cannot decide exactly (a value of the wrong type, an odd
+ * time, a huge row, an unknown envelope) it flags, and the file goes through the JavaScript decoder
+ * instead, which quarantines with the exact reason. So both engines give the same rows.
+ */
+export interface SqlPlan {
+  readonly source: SourceDefinition;
+  /** The `columns` argument of `read_json`: the typed shape of a document. */
+  readonly docColumns: string;
+  /** From a docs table (`file`, `doc`, document columns): per file, events from envelopes alone and unknown envelopes. */
+  docStats(docs: string): string;
+  /** From a docs table: one row per event, with `file` and the leaf values the projection reads. */
+  events(docs: string): string;
+  /** From an events table: the typed readready columns, `calendarday`, `filtered` and `bad`. */
+  rows(events: string): string;
+  readonly columns: { name: string; type: ColumnType }[];
+}
+
+type Mode = 'varchar' | 'json';
+
+/** A node of the tree of paths the definition reads. */
+interface PathNode {
+  children: Map<string, PathNode>;
+  /** Read as a whole value, and how. */
+  leaf?: Mode;
+}
+
+/** A source the SQL engine leaves to the JavaScript decoder, and why. */
+export class SqlPlanUnsupported extends Error {
+  override name = 'SqlPlanUnsupported';
+}
+
+const q = quoteIdent;
+const jsonPath = (steps: readonly string[]) => quoteLiteral(`$.${steps.map((s) => `"${s}"`).join('.')}`);
+
+/** Reads a JSON value as text the way the JavaScript projector does (`String(v)`, objects as JSON). */
+const textOf = (x: string) =>
+  `CASE WHEN json_type(${x}) = 'VARCHAR' THEN json_extract_string(${x}, '$') ELSE CAST(${x} AS VARCHAR) END`;
+
+/** A JSON value is a string from `values` (the test of `when` and of filters). */
+const isOneOf = (x: string, values: readonly string[]) =>
+  `coalesce(json_type(${x}) = 'VARCHAR' AND json_extract_string(${x}, '$') IN (${values.map(quoteLiteral).join(', ')}), false)`;
+
+const ISO_UTC = quoteLiteral('[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?Z');
+/** Beyond this many epoch milliseconds JavaScript's Date gives up; leave such values to it. */
+const MAX_EPOCH_MS = 8_640_000_000_000_000;
+
+/** A time as the projector reads it: epoch milliseconds, or ISO 8601 UTC, cut to milliseconds. */
+function timestampOf(x: string): string {
+  return `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') AND abs(TRY_CAST(${x} AS BIGINT)) <= ${MAX_EPOCH_MS}
+      THEN make_timestamp(CAST(${x} AS BIGINT) * 1000)
+    WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), ${ISO_UTC})
+      THEN date_trunc('millisecond', TRY_CAST(replace(replace(json_extract_string(${x}, '$'), 'T', ' '), 'Z', '') AS TIMESTAMP)) END`;
+}
+
+/** The value and the "cannot decide" flag of one alternative, for a JSON leaf `x` (or VARCHAR leaf). */
+function encode(
+  type: ColumnType,
+  as: ValueSpec['as'],
+  x: string,
+  mode: Mode,
+): { value: string; bad: string } {
+  if (as === 'json') return { value: `CAST(${x} AS VARCHAR)`, bad: 'false' };
+  if (as === 'lines') {
+    const allText = `coalesce(list_bool_and(list_transform(json_extract(${x}, '$[*]'), l -> json_type(l) = 'VARCHAR')), true)`;
+    return {
+      value: `CASE json_type(${x}) WHEN 'VARCHAR' THEN json_extract_string(${x}, '$') WHEN 'ARRAY' THEN array_to_string(from_json(${x}, '["VARCHAR"]'), chr(10)) END`,
+      bad: `NOT (json_type(${x}) = 'VARCHAR' OR (json_type(${x}) = 'ARRAY' AND ${allText}))`,
+    };
+  }
+  if (type === 'string') return { value: mode === 'varchar' ? x : textOf(x), bad: 'false' };
+  let value: string;
+  if (type === 'boolean') {
+    const text = `lower(json_extract_string(${x}, '$'))`;
+    value = `CASE WHEN json_type(${x}) = 'BOOLEAN' THEN CAST(${x} AS BOOLEAN)
+      WHEN json_type(${x}) = 'VARCHAR' AND ${text} IN ('true', 'false') THEN ${text} = 'true' END`;
+  } else if (type === 'bigint') {
+    value = `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(${x} AS BIGINT)
+      WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), '-?[0-9]{1,18}')
+        THEN CAST(json_extract_string(${x}, '$') AS BIGINT) END`;
+  } else if (type === 'double') {
+    value = `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(${x} AS DOUBLE) END`;
+  } else {
+    value = timestampOf(x);
+  }
+  // A present value that did not convert is one the JavaScript projector rejects, or reads more leniently.
+  return { value, bad: `(${value}) IS NULL` };
+}
+
+/** Builds the path tree of everything a definition reads, each leaf with how it is read. */
+function pathTree(source: SourceDefinition, extraJson: readonly string[] = []): PathNode {
+  const root: PathNode = { children: new Map() };
+  const add = (path: string, mode: Mode) => {
+    let node = root;
+    for (const step of path.split('.')) {
+      let next = node.children.get(step);
+      if (next === undefined) {
+        next = { children: new Map() };
+        node.children.set(step, next);
+      }
+      node = next;
+    }
+    node.leaf = node.leaf === 'json' || mode === 'json' ? 'json' : 'varchar';
+  };
+  const rr = source.readready;
+  add(rr.time.path, 'json');
+  for (const f of rr.filters) add(f.path, 'json');
+  for (const col of rr.columns) {
+    for (const alt of alternatives(col)) {
+      add(alt.path, col.type === 'string' && alt.as === 'value' ? 'varchar' : 'json');
+      for (const p of Object.keys(alt.when ?? {})) add(p, 'json');
+    }
+  }
+  for (const p of extraJson) add(p, 'json');
+  // A node read whole that also has fields read below it is kept as JSON, and text is taken from that.
+  const settle = (node: PathNode) => {
+    if (node.leaf !== undefined && node.children.size > 0) node.leaf = 'json';
+    for (const child of node.children.values()) settle(child);
+  };
+  settle(root);
+  return root;
+}
+
+function alternatives(col: ColumnSpec): ValueSpec[] {
+  return col.first ?? [{ path: col.path as string, as: col.as ?? 'value' }];
+}
+
+/** DuckDB type of a subtree: a STRUCT down to the leaves; a node read whole (or both ways) is JSON or VARCHAR. */
+function duckType(node: PathNode): string {
+  if (node.children.size === 0) return node.leaf === 'varchar' ? 'VARCHAR' : 'JSON';
+  if (node.leaf !== undefined) return 'JSON';
+  const seen = new Set<string>();
+  for (const name of node.children.keys()) {
+    // DuckDB struct fields are case-insensitive; JSON keys are not.
+    if (seen.has(name.toLowerCase())) throw new SqlPlanUnsupported(`paths differ only by case: ${name}`);
+    seen.add(name.toLowerCase());
+  }
+  return `STRUCT(${[...node.children].map(([name, child]) => `${q(name)} ${duckType(child)}`).join(', ')})`;
+}
+
+/** The same shape as a `from_json` structure string. */
+function jsonStructure(node: PathNode): unknown {
+  if (node.children.size === 0) return node.leaf === 'varchar' ? 'VARCHAR' : 'JSON';
+  if (node.leaf !== undefined) return 'JSON';
+  return Object.fromEntries([...node.children].map(([name, child]) => [name, jsonStructure(child)]));
+}
+
+/**
+ * SQL for the value at `steps` below `base` (whose subtree is `node`): struct field access down to
+ * the first node read whole, then `json_extract` inside it. `mode` says whether the caller wants a
+ * JSON value or text.
+ */
+function accessor(base: string, node: PathNode, steps: readonly string[], want: Mode): string {
+  let expr = base;
+  let at = node;
+  for (let i = 0; i < steps.length; i++) {
+    const child = at.children.get(steps[i]!)!;
+    expr = `${expr}.${q(steps[i]!)}`;
+    const whole = child.leaf !== undefined && (child.children.size > 0 || i === steps.length - 1);
+    if (whole && i < steps.length - 1) {
+      // Read whole as JSON: the rest of the path is looked up inside it.
+      const inner = `json_extract(${expr}, ${jsonPath(steps.slice(i + 1))})`;
+      return want === 'json' ? inner : textOf(inner);
+    }
+    at = child;
+  }
+  if (at.leaf === 'json' && want === 'varchar') return textOf(expr);
+  if (at.leaf === 'varchar' && want === 'json')
+    throw new Error(`internal: ${steps.join('.')} is read as text`);
+  return expr;
+}
+
+/** Compiles a source definition into its {@link SqlPlan}; throws {@link SqlPlanUnsupported} for shapes it does not cover. */
+export function compileSqlPlan(source: SourceDefinition): SqlPlan {
+  const decode = source.decode;
+  const cw = decode.envelope === 'cloudwatch_logs';
+  if (decode.records?.includes('.')) throw new SqlPlanUnsupported('a nested records path');
+  if (cw && decode.records !== undefined) throw new SqlPlanUnsupported('records inside CloudWatch envelopes');
+  for (const col of source.readready.columns) {
+    for (const alt of alternatives(col)) {
+      if (alt.as !== 'value' && col.type !== 'string')
+        throw new SqlPlanUnsupported(`${col.name}: as ${alt.as} in a ${col.type} column`);
+    }
+  }
+  const tree = pathTree(source);
+  // The events' leaves: each distinct (path, mode) becomes one column of the events table.
+  const leaves = new Map<string, { alias: string; sql: string }>();
+  const ENVELOPE_FIELDS = new Set(['owner', 'logGroup', 'logStream']);
+  const LOG_EVENT_FIELDS = new Set(['id', 'timestamp', 'message']);
+  let docColumns: string;
+  let unnest: string;
+  let eventBase: (steps: string[], want: Mode) => string;
+  if (cw) {
+    const msg = tree.children.get('msg');
+    const logEvent: PathNode = { children: new Map() };
+    for (const name of LOG_EVENT_FIELDS) {
+      const n = tree.children.get(name);
+      logEvent.children.set(name, n ? { ...n } : { children: new Map(), leaf: 'varchar' });
+    }
+    // The message is the text the session message is parsed from.
+    const message = logEvent.children.get('message')!;
+    if (message.leaf === 'json' || message.children.size > 0)
+      throw new SqlPlanUnsupported('message read other than as text');
+    const envelope = [...ENVELOPE_FIELDS].map((name) => {
+      const n = tree.children.get(name);
+      return `${quoteLiteral(name)}: ${quoteLiteral(n ? duckType(n) : 'VARCHAR')}`;
+    });
+    docColumns = `{'messageType': 'VARCHAR', ${envelope.join(', ')}, 'logEvents': ${quoteLiteral(`${duckType(logEvent)}[]`)}}`;
+    const parsed =
+      decode.parse_message && msg !== undefined
+        ? `CASE WHEN starts_with(e.${q('message')}, '{') AND json_valid(e.${q('message')}) THEN from_json(e.${q('message')}, ${quoteLiteral(JSON.stringify(jsonStructure(msg)))}) END`
+        : 'NULL';
+    unnest = `SELECT d.file, d.${q('owner')}, d.${q('logGroup')}, d.${q('logStream')}, e, ${parsed} AS msg FROM (
+      SELECT file, ${q('owner')}, ${q('logGroup')}, ${q('logStream')}, unnest(${q('logEvents')}) AS e
+      FROM %DOCS% WHERE ${q('messageType')} = 'DATA_MESSAGE') d`;
+    eventBase = (steps, want) => {
+      const [head, ...rest] = steps as [string, ...string[]];
+      if (ENVELOPE_FIELDS.has(head) || LOG_EVENT_FIELDS.has(head)) {
+        if (rest.length > 0) return 'NULL'; // a property of a string is undefined in JavaScript too
+        const base = ENVELOPE_FIELDS.has(head) ? `ev.${q(head)}` : `ev.e.${q(head)}`;
+        const node = ENVELOPE_FIELDS.has(head) ? tree.children.get(head)! : logEvent.children.get(head)!;
+        if (node.leaf === 'json' && want === 'varchar') return textOf(base);
+        return base;
+      }
+      if (head === 'msg' && msg !== undefined && decode.parse_message) {
+        if (rest.length === 0) throw new SqlPlanUnsupported('msg read whole');
+        return accessor('ev.msg', msg, rest, want);
+      }
+      return 'NULL';
+    };
+  } else if (decode.records !== undefined) {
+    docColumns = `{${quoteLiteral(decode.records)}: ${quoteLiteral(`${duckType(tree)}[]`)}}`;
+    unnest = `SELECT file, unnest(${q(decode.records)}) AS r FROM %DOCS%`;
+    eventBase = (steps, want) => accessor('ev.r', tree, steps, want);
+  } else {
+    if (tree.leaf !== undefined) throw new SqlPlanUnsupported('the whole document read as a value');
+    docColumns = `{${[...tree.children].map(([name, n]) => `${quoteLiteral(name)}: ${quoteLiteral(duckType(n))}`).join(', ')}}`;
+    unnest = `SELECT file, struct_pack(${[...tree.children.keys()].map((n) => `${q(n)} := ${q(n)}`).join(', ')}) AS r FROM %DOCS%`;
+    eventBase = (steps, want) => accessor('ev.r', tree, steps, want);
+  }
+  const leaf = (path: string, want: Mode): string => {
+    const id = `${want}:${path}`;
+    let l = leaves.get(id);
+    if (l === undefined) {
+      l = { alias: `l${leaves.size}`, sql: eventBase(path.split('.'), want) };
+      leaves.set(id, l);
+    }
+    return q(l.alias);
+  };
+
+  const rr = source.readready;
+  const time = leaf(rr.time.path, 'json');
+  const eventtime = `(${timestampOf(time)})`;
+  const filtered =
+    rr.filters.length === 0
+      ? 'false'
+      : `NOT (${rr.filters.map((f) => (f.in ? isOneOf(leaf(f.path, 'json'), f.in) : `NOT ${isOneOf(leaf(f.path, 'json'), f.not_in!)}`)).join(' AND ')})`;
+  const selects: string[] = [];
+  const bads: string[] = [`${eventtime} IS NULL`, 'ev_null'];
+  const textColumns: string[] = [];
+  for (const col of rr.columns) {
+    const alts = alternatives(col).map((alt) => {
+      const mode: Mode = col.type === 'string' && alt.as === 'value' ? 'varchar' : 'json';
+      const x = leaf(alt.path, mode);
+      const cond = Object.entries(alt.when ?? {}).map(([p, v]) =>
+        isOneOf(leaf(p, 'json'), Array.isArray(v) ? v : [v]),
+      );
+      return { when: [...cond, `${x} IS NOT NULL`].join(' AND '), ...encode(col.type, alt.as, x, mode) };
+    });
+    const isTime = col.type === 'timestamp' && col.path === rr.time.path && (col.as ?? 'value') === 'value';
+    const value = isTime
+      ? eventtime
+      : `CASE ${alts.map((a) => `WHEN ${a.when} THEN ${a.value}`).join(' ')} END`;
+    if (!isTime && alts.some((a) => a.bad !== 'false'))
+      bads.push(`CASE ${alts.map((a) => `WHEN ${a.when} THEN ${a.bad}`).join(' ')} ELSE false END`);
+    selects.push(`CAST(${value} AS ${DUCK_TYPES[col.type]}) AS ${q(col.name)}`);
+    if (col.type === 'string') textColumns.push(q(col.name));
+  }
+  // The JavaScript projector measures the JSON line; escapes can make it up to six times longer.
+  const textBytes = textColumns.map((c) => `coalesce(strlen(${c}), 0)`).join(' + ') || '0';
+  const maybeTooLarge = `(${textBytes}) * 6 > ${Math.floor(decode.max_event_bytes)}`;
+  const columns = readreadyColumns(source);
+  const names = columns.map((c) => q(c.name)).join(', ');
+
+  return {
+    source,
+    columns,
+    docColumns,
+    docStats(docs) {
+      if (cw) {
+        return `SELECT file, count(*) FILTER (WHERE ${q('messageType')} = 'CONTROL_MESSAGE') AS controls,
+          count(*) FILTER (WHERE ${q('messageType')} IS DISTINCT FROM 'CONTROL_MESSAGE' AND
+            (${q('messageType')} IS DISTINCT FROM 'DATA_MESSAGE' OR ${q('logEvents')} IS NULL)) AS unknown,
+          count(*) AS docs FROM ${docs} GROUP BY file`;
+      }
+      const unknown =
+        decode.records !== undefined ? `count(*) FILTER (WHERE ${q(decode.records)} IS NULL)` : '0';
+      return `SELECT file, 0 AS controls, ${unknown} AS unknown, count(*) AS docs FROM ${docs} GROUP BY file`;
+    },
+    events(docs) {
+      const cols = [...leaves.values()].map((l) => `${l.sql} AS ${q(l.alias)}`);
+      const nullCheck = cw ? 'ev.e IS NULL' : 'ev.r IS NULL';
+      return `SELECT ev.file, ${nullCheck} AS ev_null${cols.length > 0 ? `, ${cols.join(', ')}` : ''} FROM (${unnest.replaceAll('%DOCS%', docs)}) ev`;
+    },
+    rows(events) {
+      return `SELECT file, ${names}, strftime(${q('eventtime_')}, '%Y-%m-%d') AS calendarday, filtered,
+          NOT filtered AND (bad OR ${maybeTooLarge}) AS bad
+        FROM (SELECT file, ${selects.join(', ')}, file AS source_key, ${eventtime} AS ${q('eventtime_')},
+          ${filtered} AS filtered, (${bads.join(' OR ')}) AS bad FROM ${events})`;
+    },
+  };
+}
