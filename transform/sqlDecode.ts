@@ -28,13 +28,14 @@ export interface SqlChunkResult {
 /** `in file "<path>"`, as DuckDB names the file a read failed on. */
 const FAILED_FILE = /in file "([^"]+)"/;
 
+const firstLine = (err: unknown) => errorMessage(err).split('\n')[0];
+
 /**
- * Decodes and projects a chunk of one source's files with DuckDB, by the source's {@link SqlPlan}:
- * `read_json` over the decompressed files → unnest events → typed rows, in a temporary table. A file
- * DuckDB cannot read (it names it in the error) is set aside for the JavaScript decoder and the rest
- * is read again; so is every file with an unknown envelope, no document, or an event the plan
- * flags. The counts of the decoded files reconcile like the JavaScript decoder's:
- * `eventsIn = rows + skipped`.
+ * Decodes and projects a chunk of one source's files with DuckDB, by the source's {@link SqlPlan},
+ * in one pass: `read_json` → unnest events → typed rows in a temporary table. A file DuckDB cannot
+ * read (it names it in the error) is set aside for the JavaScript decoder and the rest is read
+ * again; so is every file with an unknown envelope, no events, or an event the plan flags. The
+ * counts of the decoded files reconcile like the JavaScript decoder's: `eventsIn = rows + skipped`.
  */
 export async function sqlDecodeChunk(
   duck: DuckDBConnection,
@@ -45,23 +46,11 @@ export async function sqlDecodeChunk(
   const t = (name: string) => quoteIdent(`${name}_${tag}`);
   const fallback = new Map<string, string>();
   const rowsTable = t('rows');
-  const dropDocs = () =>
-    duck.run(
-      `DROP VIEW IF EXISTS ${t('docs')}; DROP TABLE IF EXISTS ${t('docs_gzip')}; ` +
-        `DROP TABLE IF EXISTS ${t('docs_uncompressed')}; DROP TABLE IF EXISTS ${t('ev')}`,
-    );
-  const empty = async (): Promise<SqlChunkResult> => {
-    await duck.run(
-      `CREATE OR REPLACE TEMP TABLE ${rowsTable} AS SELECT NULL::VARCHAR AS file, NULL::VARCHAR AS calendarday LIMIT 0`,
-    );
-    return { decoded: new Map(), fallback, rowsTable };
-  };
+  const loaded: string[] = [];
   // One read_json per compression (it takes one); each reads again without a file it names as bad.
-  const loaded: SqlInputFile[] = [];
-  const parts: string[] = [];
   for (const compression of ['gzip', 'uncompressed'] as const) {
     let remaining = files.filter((f) => f.compression === compression);
-    const docs = t(`docs_${compression}`);
+    const table = t(`rows_${compression}`);
     while (remaining.length > 0) {
       const byPath = new Map(remaining.map((f) => [f.path, f]));
       const list = remaining.map((f) => quoteLiteral(f.path)).join(', ');
@@ -73,58 +62,53 @@ export async function sqlDecodeChunk(
         1024 * 1024,
         compression === 'gzip' ? Math.min(64 * 1024 * 1024, largest * 32) : largest + 1,
       );
+      const docs = `(SELECT k.file, d.* EXCLUDE (filename)
+        FROM read_json([${list}], format = 'unstructured', records = true, compression = '${compression}',
+          filename = true, maximum_object_size = ${maxObject}, columns = ${plan.docColumns}) d
+        JOIN (VALUES ${keys}) k(path, file) ON k.path = d.filename)`;
       try {
         await duck.run(
-          `CREATE OR REPLACE TEMP TABLE ${docs} AS SELECT k.file, d.* EXCLUDE (filename)
-           FROM read_json([${list}], format = 'unstructured', records = true, compression = '${compression}',
-             filename = true, maximum_object_size = ${maxObject}, columns = ${plan.docColumns}) d
-           JOIN (VALUES ${keys}) k(path, file) ON k.path = d.filename`,
+          `CREATE OR REPLACE TEMP TABLE ${table} AS ${plan.rows(`(${plan.events(docs)}) AS events`)}`,
         );
-        loaded.push(...remaining);
-        parts.push(`SELECT * FROM ${docs}`);
+        loaded.push(table);
         break;
       } catch (err) {
-        const message = errorMessage(err);
-        const culprit = byPath.get(FAILED_FILE.exec(message)?.[1] ?? '');
+        const culprit = byPath.get(FAILED_FILE.exec(errorMessage(err))?.[1] ?? '');
         if (culprit === undefined) {
+          // Not one file's fault (a field of another type than the plan's, say): the JavaScript
+          // decoder handles these files and knows better.
           for (const f of remaining)
-            fallback.set(f.key, `DuckDB could not read the chunk: ${message.split('\n')[0]}`);
+            fallback.set(f.key, `DuckDB could not decode the chunk: ${firstLine(err)}`);
           break;
         }
-        fallback.set(culprit.key, `DuckDB could not read it: ${message.split('\n')[0]}`);
+        fallback.set(culprit.key, `DuckDB could not read it: ${firstLine(err)}`);
         remaining = remaining.filter((f) => f !== culprit);
       }
     }
   }
-  if (parts.length === 0) return empty();
-  await duck.run(`CREATE OR REPLACE TEMP VIEW ${t('docs')} AS ${parts.join(' UNION ALL ')}`);
-  const remaining = loaded;
-  try {
+  if (loaded.length === 1) await duck.run(`ALTER TABLE ${loaded[0]} RENAME TO ${quoteIdent(`rows_${tag}`)}`);
+  else if (loaded.length > 1) {
     await duck.run(
-      `CREATE OR REPLACE TEMP TABLE ${rowsTable} AS ${plan.rows(`(${plan.events(t('docs'))}) AS events`)}`,
+      `CREATE OR REPLACE TEMP TABLE ${rowsTable} AS ${loaded.map((l) => `SELECT * FROM ${l}`).join(' UNION ALL ')}`,
     );
-  } catch (err) {
-    // A shape the plan's types do not fit (a field of another type): the JavaScript decoder knows better.
-    for (const f of remaining)
-      fallback.set(f.key, `DuckDB could not project it: ${errorMessage(err).split('\n')[0]}`);
-    await dropDocs();
-    return empty();
+    for (const l of loaded) await duck.run(`DROP TABLE ${l}`);
+  } else {
+    await duck.run(
+      `CREATE OR REPLACE TEMP TABLE ${rowsTable} AS SELECT NULL::VARCHAR AS file, NULL::VARCHAR AS calendarday LIMIT 0`,
+    );
+    return { decoded: new Map(), fallback, rowsTable };
   }
-  const docStats = await duck.runAndReadAll(plan.docStats(t('docs')));
-  const rowStats = await duck.runAndReadAll(
-    `SELECT file, count(*) AS events, count(*) FILTER (WHERE filtered) AS filtered,
-       count(*) FILTER (WHERE bad) AS bad FROM ${rowsTable} GROUP BY file`,
+  const stats = await duck.runAndReadAll(
+    `SELECT file, count(*) FILTER (WHERE doc_control) AS controls, count(*) FILTER (WHERE doc_unknown) AS unknown,
+       count(*) FILTER (WHERE NOT doc_control AND NOT doc_unknown) AS events,
+       count(*) FILTER (WHERE filtered) AS filtered, count(*) FILTER (WHERE bad) AS bad
+     FROM ${rowsTable} GROUP BY file`,
   );
-  await dropDocs();
-  const rowsBy = new Map(rowStats.getRowObjects().map((r) => [String(r.file), r]));
   const decoded = new Map<string, FileCounts>();
-  const seen = new Set<string>();
-  for (const d of docStats.getRowObjects()) {
-    const key = String(d.file);
-    seen.add(key);
-    const r = rowsBy.get(key);
-    const [controls, unknown] = [Number(d.controls), Number(d.unknown)];
-    const [events, filtered, bad] = [Number(r?.events ?? 0), Number(r?.filtered ?? 0), Number(r?.bad ?? 0)];
+  for (const r of stats.getRowObjects()) {
+    const key = String(r.file);
+    const [controls, unknown, events] = [Number(r.controls), Number(r.unknown), Number(r.events)];
+    const [filtered, bad] = [Number(r.filtered), Number(r.bad)];
     if (unknown > 0) fallback.set(key, `${unknown} documents with an unknown envelope`);
     else if (bad > 0) fallback.set(key, `${bad} events for the exact decoder`);
     else {
@@ -140,11 +124,13 @@ export async function sqlDecodeChunk(
       });
     }
   }
-  // A file without a single document is an error for some framings: let the exact decoder say.
-  for (const f of remaining) if (!seen.has(f.key)) fallback.set(f.key, 'no JSON document');
+  // A file without a single row (no documents, or only empty ones) may be an error for its framing:
+  // let the exact decoder say.
+  for (const f of files) if (!decoded.has(f.key) && !fallback.has(f.key)) fallback.set(f.key, 'no events');
   const gone = [...fallback.keys()].map(quoteLiteral);
   await duck.run(
-    `DELETE FROM ${rowsTable} WHERE filtered OR bad${gone.length > 0 ? ` OR file IN (${gone.join(', ')})` : ''}`,
+    `DELETE FROM ${rowsTable} WHERE filtered OR bad OR doc_control OR doc_unknown` +
+      (gone.length > 0 ? ` OR file IN (${gone.join(', ')})` : ''),
   );
   return { decoded, fallback, rowsTable };
 }

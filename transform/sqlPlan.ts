@@ -17,11 +17,13 @@ export interface SqlPlan {
   readonly source: SourceDefinition;
   /** The `columns` argument of `read_json`: the typed shape of a document. */
   readonly docColumns: string;
-  /** From a docs table (`file`, `doc`, document columns): per file, events from envelopes alone and unknown envelopes. */
-  docStats(docs: string): string;
-  /** From a docs table: one row per event, with `file` and the leaf values the projection reads. */
+  /**
+   * From documents (`file` and the document columns, a table or a `read_json` with a join): one
+   * row per event with the leaf values the projection reads, and one flagged row per document
+   * that holds no events (`doc_control`, `doc_unknown`).
+   */
   events(docs: string): string;
-  /** From an events table: the typed readready columns, `calendarday`, `filtered` and `bad`. */
+  /** From events: the typed readready columns, `calendarday`, and the flags `filtered`, `bad`, `doc_control`, `doc_unknown`. */
   rows(events: string): string;
   readonly columns: { name: string; type: ColumnType }[];
 }
@@ -72,10 +74,11 @@ function encode(
 ): { value: string; bad: string } {
   if (as === 'json') return { value: `CAST(${x} AS VARCHAR)`, bad: 'false' };
   if (as === 'lines') {
-    const allText = `coalesce(list_bool_and(list_transform(json_extract(${x}, '$[*]'), l -> json_type(l) = 'VARCHAR')), true)`;
+    // An array of strings only: its elements read as text and written back give the same JSON.
+    const asText = `from_json(${x}, '["VARCHAR"]')`;
     return {
-      value: `CASE json_type(${x}) WHEN 'VARCHAR' THEN json_extract_string(${x}, '$') WHEN 'ARRAY' THEN array_to_string(from_json(${x}, '["VARCHAR"]'), chr(10)) END`,
-      bad: `NOT (json_type(${x}) = 'VARCHAR' OR (json_type(${x}) = 'ARRAY' AND ${allText}))`,
+      value: `CASE json_type(${x}) WHEN 'VARCHAR' THEN json_extract_string(${x}, '$') WHEN 'ARRAY' THEN array_to_string(${asText}, chr(10)) END`,
+      bad: `NOT (json_type(${x}) = 'VARCHAR' OR (json_type(${x}) = 'ARRAY' AND CAST(to_json(${asText}) AS VARCHAR) = CAST(${x} AS VARCHAR)))`,
     };
   }
   if (type === 'string') return { value: mode === 'varchar' ? x : textOf(x), bad: 'false' };
@@ -220,9 +223,16 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
       decode.parse_message && msg !== undefined
         ? `CASE WHEN starts_with(e.${q('message')}, '{') AND json_valid(e.${q('message')}) THEN from_json(e.${q('message')}, ${quoteLiteral(JSON.stringify(jsonStructure(msg)))}) END`
         : 'NULL';
-    unnest = `SELECT d.file, d.${q('owner')}, d.${q('logGroup')}, d.${q('logStream')}, e, ${parsed} AS msg FROM (
-      SELECT file, ${q('owner')}, ${q('logGroup')}, ${q('logStream')}, unnest(${q('logEvents')}) AS e
-      FROM %DOCS% WHERE ${q('messageType')} = 'DATA_MESSAGE') d`;
+    const mt = q('messageType');
+    const data = `${mt} = 'DATA_MESSAGE' AND ${q('logEvents')} IS NOT NULL`;
+    // Every document yields rows: its log events, or one flagged row (a CONTROL_MESSAGE, or an
+    // unknown envelope that sends its file to the JavaScript decoder).
+    unnest = `SELECT d.*, ${parsed} AS msg FROM (
+      SELECT file, coalesce(${mt} = 'CONTROL_MESSAGE', false) AS doc_control,
+        NOT coalesce(${mt} = 'CONTROL_MESSAGE' OR (${data}), false) AS doc_unknown,
+        ${q('owner')}, ${q('logGroup')}, ${q('logStream')},
+        unnest(CASE WHEN ${data} THEN ${q('logEvents')} ELSE [NULL] END) AS e
+      FROM %DOCS%) d`;
     eventBase = (steps, want) => {
       const [head, ...rest] = steps as [string, ...string[]];
       if (ENVELOPE_FIELDS.has(head) || LOG_EVENT_FIELDS.has(head)) {
@@ -240,12 +250,15 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
     };
   } else if (decode.records !== undefined) {
     docColumns = `{${quoteLiteral(decode.records)}: ${quoteLiteral(`${duckType(tree)}[]`)}}`;
-    unnest = `SELECT file, unnest(${q(decode.records)}) AS r FROM %DOCS%`;
+    const records = q(decode.records);
+    unnest = `SELECT file, false AS doc_control, ${records} IS NULL AS doc_unknown,
+      unnest(coalesce(${records}, [NULL])) AS r FROM %DOCS%`;
     eventBase = (steps, want) => accessor('ev.r', tree, steps, want);
   } else {
     if (tree.leaf !== undefined) throw new SqlPlanUnsupported('the whole document read as a value');
     docColumns = `{${[...tree.children].map(([name, n]) => `${quoteLiteral(name)}: ${quoteLiteral(duckType(n))}`).join(', ')}}`;
-    unnest = `SELECT file, struct_pack(${[...tree.children.keys()].map((n) => `${q(n)} := ${q(n)}`).join(', ')}) AS r FROM %DOCS%`;
+    unnest = `SELECT file, false AS doc_control, false AS doc_unknown,
+      struct_pack(${[...tree.children.keys()].map((n) => `${q(n)} := ${q(n)}`).join(', ')}) AS r FROM %DOCS%`;
     eventBase = (steps, want) => accessor('ev.r', tree, steps, want);
   }
   const leaf = (path: string, want: Mode): string => {
@@ -296,27 +309,19 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
     source,
     columns,
     docColumns,
-    docStats(docs) {
-      if (cw) {
-        return `SELECT file, count(*) FILTER (WHERE ${q('messageType')} = 'CONTROL_MESSAGE') AS controls,
-          count(*) FILTER (WHERE ${q('messageType')} IS DISTINCT FROM 'CONTROL_MESSAGE' AND
-            (${q('messageType')} IS DISTINCT FROM 'DATA_MESSAGE' OR ${q('logEvents')} IS NULL)) AS unknown,
-          count(*) AS docs FROM ${docs} GROUP BY file`;
-      }
-      const unknown =
-        decode.records !== undefined ? `count(*) FILTER (WHERE ${q(decode.records)} IS NULL)` : '0';
-      return `SELECT file, 0 AS controls, ${unknown} AS unknown, count(*) AS docs FROM ${docs} GROUP BY file`;
-    },
     events(docs) {
       const cols = [...leaves.values()].map((l) => `${l.sql} AS ${q(l.alias)}`);
       const nullCheck = cw ? 'ev.e IS NULL' : 'ev.r IS NULL';
-      return `SELECT ev.file, ${nullCheck} AS ev_null${cols.length > 0 ? `, ${cols.join(', ')}` : ''} FROM (${unnest.replaceAll('%DOCS%', docs)}) ev`;
+      return `SELECT ev.file, ev.doc_control, ev.doc_unknown, ${nullCheck} AS ev_null${cols.length > 0 ? `, ${cols.join(', ')}` : ''}
+        FROM (${unnest.replaceAll('%DOCS%', docs)}) ev`;
     },
     rows(events) {
-      return `SELECT file, ${names}, strftime(${q('eventtime_')}, '%Y-%m-%d') AS calendarday, filtered,
-          NOT filtered AND (bad OR ${maybeTooLarge}) AS bad
-        FROM (SELECT file, ${selects.join(', ')}, file AS source_key, ${eventtime} AS ${q('eventtime_')},
-          ${filtered} AS filtered, (${bads.join(' OR ')}) AS bad FROM ${events})`;
+      const docOnly = 'doc_control OR doc_unknown';
+      return `SELECT file, ${names}, strftime(${q('eventtime_')}, '%Y-%m-%d') AS calendarday,
+          doc_control, doc_unknown, NOT (${docOnly}) AND filtered AS filtered,
+          NOT (${docOnly}) AND NOT filtered AND (bad OR ${maybeTooLarge}) AS bad
+        FROM (SELECT file, doc_control, doc_unknown, ${selects.join(', ')}, file AS source_key,
+          ${eventtime} AS ${q('eventtime_')}, ${filtered} AS filtered, (${bads.join(' OR ')}) AS bad FROM ${events})`;
     },
   };
 }
