@@ -12,7 +12,7 @@ function table(head: string[], rows: (string | number)[][]): string {
 }
 
 function label(r: ContenderRun): string {
-  if (r.contender === 'loglake') return `loglake workers=${r.threads}`;
+  if (r.contender === 'loglake') return `loglake threads=${r.threads}`;
   if (r.contender === 'duckdb') return `DuckDB threads=${r.threads}`;
   return 'naive';
 }

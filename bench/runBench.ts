@@ -134,7 +134,7 @@ async function fastest(repeat: number, job: () => Promise<ChildJob>): Promise<Ch
 }
 
 function describe(r: ContenderRun): string {
-  const name = `${r.contender}${r.contender === 'loglake' ? ` workers=${r.threads}` : r.contender === 'duckdb' ? ` threads=${r.threads}` : ''}`;
+  const name = `${r.contender}${r.contender === 'loglake' ? ` threads=${r.threads}` : r.contender === 'duckdb' ? ` threads=${r.threads}` : ''}`;
   return (
     `    ${name.padEnd(18)} ${Math.round(r.eventsPerSec).toLocaleString('en-US').padStart(9)} events/s ` +
     `${(r.elapsedMs / 1000).toFixed(2).padStart(7)} s  cpu ${(r.cpuMs / 1000).toFixed(2)} s  ` +
@@ -404,8 +404,9 @@ export async function runBench(
       'events/s = readready rows written per second of the measured step: runTransform for loglake, the COPY for DuckDB, ' +
         'decode plus COPY for naive. MB/s use the good files\u2019 bytes. Every contender runs in its own child process; peak memory is ' +
         'that process\u2019s maxRSS (Node, DuckDB and worker threads together).',
-      'One core: loglake workers=1 with its DuckDB Parquet writer at threads=1 against DuckDB threads=1. loglake writes Parquet on ' +
-        'that DuckDB thread while JavaScript decodes the next chunk, so it can use more than one core: compare events per CPU-second too.',
+      'One core: loglake threads=1 (its default DuckDB engine, and its JavaScript decoder for the files DuckDB sets aside, on one ' +
+        'DuckDB thread and one decode thread) against DuckDB threads=1. loglake reads and sniffs files on Node\u2019s thread pool, so it ' +
+        'can use a little more than one core: compare events per CPU-second too.',
       `Queries run in one DuckDB with threads=${opts.cores} for both sides, the fastest of ${opts.queryRuns} runs each; raw scans ` +
         'every raw file (no partition pruning), readready prunes by calendarday.',
       ...(machine.loadAverage[0]! > 0.5

@@ -83,7 +83,9 @@ function encode(
   }
   if (type === 'string') return { value: mode === 'varchar' ? x : textOf(x), bad: 'false' };
   let value: string;
-  if (type === 'boolean') {
+  if (type === 'boolean' && mode === 'varchar') {
+    value = `CASE lower(${x}) WHEN 'true' THEN true WHEN 'false' THEN false END`;
+  } else if (type === 'boolean') {
     const text = `lower(json_extract_string(${x}, '$'))`;
     value = `CASE WHEN json_type(${x}) = 'BOOLEAN' THEN CAST(${x} AS BOOLEAN)
       WHEN json_type(${x}) = 'VARCHAR' AND ${text} IN ('true', 'false') THEN ${text} = 'true' END`;
@@ -120,7 +122,7 @@ function pathTree(source: SourceDefinition, extraJson: readonly string[] = []): 
   for (const f of rr.filters) add(f.path, 'json');
   for (const col of rr.columns) {
     for (const alt of alternatives(col)) {
-      add(alt.path, col.type === 'string' && alt.as === 'value' ? 'varchar' : 'json');
+      add(alt.path, leafMode(col.type, alt.as));
       for (const p of Object.keys(alt.when ?? {})) add(p, 'json');
     }
   }
@@ -132,6 +134,14 @@ function pathTree(source: SourceDefinition, extraJson: readonly string[] = []): 
   };
   settle(root);
   return root;
+}
+
+/**
+ * How a column's value is read: as text where text says everything the projector looks at (a
+ * string, or a boolean, which JSON `true` and the string "true" both give), else as JSON.
+ */
+function leafMode(type: ColumnType, as: ValueSpec['as']): Mode {
+  return as === 'value' && (type === 'string' || type === 'boolean') ? 'varchar' : 'json';
 }
 
 function alternatives(col: ColumnSpec): ValueSpec[] {
@@ -283,7 +293,7 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
   const textColumns: string[] = [];
   for (const col of rr.columns) {
     const alts = alternatives(col).map((alt) => {
-      const mode: Mode = col.type === 'string' && alt.as === 'value' ? 'varchar' : 'json';
+      const mode = leafMode(col.type, alt.as);
       const x = leaf(alt.path, mode);
       const cond = Object.entries(alt.when ?? {}).map(([p, v]) =>
         isOneOf(leaf(p, 'json'), Array.isArray(v) ? v : [v]),
