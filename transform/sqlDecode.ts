@@ -28,6 +28,9 @@ export interface SqlChunkResult {
 /** `in file "<path>"`, as DuckDB names the file a read failed on. */
 const FAILED_FILE = /in file "([^"]+)"/;
 
+/** Files per read_json: big enough for DuckDB's threads, small enough that a bad file costs little. */
+const SLICE_FILES = 64;
+
 const firstLine = (err: unknown) => errorMessage(err).split('\n')[0];
 
 /**
@@ -47,44 +50,51 @@ export async function sqlDecodeChunk(
   const fallback = new Map<string, string>();
   const rowsTable = t('rows');
   const loaded: string[] = [];
-  // One read_json per compression (it takes one); each reads again without a file it names as bad.
+  // One read_json per compression (it takes one) and slice of files: a file DuckDB names as bad
+  // costs a second read of its slice only.
   for (const compression of ['gzip', 'uncompressed'] as const) {
-    let remaining = files.filter((f) => f.compression === compression);
     const table = t(`rows_${compression}`);
-    while (remaining.length > 0) {
-      const byPath = new Map(remaining.map((f) => [f.path, f]));
-      const list = remaining.map((f) => quoteLiteral(f.path)).join(', ');
-      const keys = remaining.map((f) => `(${quoteLiteral(f.path)}, ${quoteLiteral(f.key)})`).join(', ');
-      // No document is bigger than its file; a gzip file's documents are bounded by a generous
-      // multiple, and one beyond it fails the read and goes to the JavaScript decoder.
-      const largest = Math.max(...remaining.map((f) => f.bytes));
-      const maxObject = Math.max(
-        1024 * 1024,
-        compression === 'gzip' ? Math.min(64 * 1024 * 1024, largest * 32) : largest + 1,
-      );
-      const docs = `(SELECT k.file, d.* EXCLUDE (filename)
-        FROM read_json([${list}], format = 'unstructured', records = true, compression = '${compression}',
-          filename = true, maximum_object_size = ${maxObject}, columns = ${plan.docColumns}) d
-        JOIN (VALUES ${keys}) k(path, file) ON k.path = d.filename)`;
-      try {
-        await duck.run(
-          `CREATE OR REPLACE TEMP TABLE ${table} AS ${plan.rows(`(${plan.events(docs)}) AS events`)}`,
+    const group = files.filter((f) => f.compression === compression);
+    let created = false;
+    for (let at = 0; at < group.length; at += SLICE_FILES) {
+      let remaining = group.slice(at, at + SLICE_FILES);
+      while (remaining.length > 0) {
+        const byPath = new Map(remaining.map((f) => [f.path, f]));
+        const list = remaining.map((f) => quoteLiteral(f.path)).join(', ');
+        const keys = remaining.map((f) => `(${quoteLiteral(f.path)}, ${quoteLiteral(f.key)})`).join(', ');
+        // No document is bigger than its file; a gzip file's documents are bounded by a generous
+        // multiple, and one beyond it fails the read and goes to the JavaScript decoder.
+        const largest = Math.max(...remaining.map((f) => f.bytes));
+        const maxObject = Math.max(
+          1024 * 1024,
+          compression === 'gzip' ? Math.min(64 * 1024 * 1024, largest * 32) : largest + 1,
         );
-        loaded.push(table);
-        break;
-      } catch (err) {
-        const culprit = byPath.get(FAILED_FILE.exec(errorMessage(err))?.[1] ?? '');
-        if (culprit === undefined) {
-          // Not one file's fault (a field of another type than the plan's, say): the JavaScript
-          // decoder handles these files and knows better.
-          for (const f of remaining)
-            fallback.set(f.key, `DuckDB could not decode the chunk: ${firstLine(err)}`);
+        const docs = `(SELECT k.file, d.* EXCLUDE (filename)
+          FROM read_json([${list}], format = 'unstructured', records = true, compression = '${compression}',
+            filename = true, maximum_object_size = ${maxObject}, columns = ${plan.docColumns}) d
+          JOIN (VALUES ${keys}) k(path, file) ON k.path = d.filename)`;
+        const rows = plan.rows(`(${plan.events(docs)}) AS events`);
+        try {
+          await duck.run(
+            created ? `INSERT INTO ${table} ${rows}` : `CREATE OR REPLACE TEMP TABLE ${table} AS ${rows}`,
+          );
+          created = true;
           break;
+        } catch (err) {
+          const culprit = byPath.get(FAILED_FILE.exec(errorMessage(err))?.[1] ?? '');
+          if (culprit === undefined) {
+            // Not one file's fault (a field of another type than the plan's, say): the JavaScript
+            // decoder handles these files and knows better.
+            for (const f of remaining)
+              fallback.set(f.key, `DuckDB could not decode the chunk: ${firstLine(err)}`);
+            break;
+          }
+          fallback.set(culprit.key, `DuckDB could not read it: ${firstLine(err)}`);
+          remaining = remaining.filter((f) => f !== culprit);
         }
-        fallback.set(culprit.key, `DuckDB could not read it: ${firstLine(err)}`);
-        remaining = remaining.filter((f) => f !== culprit);
       }
     }
+    if (created) loaded.push(table);
   }
   if (loaded.length === 1) await duck.run(`ALTER TABLE ${loaded[0]} RENAME TO ${quoteIdent(`rows_${tag}`)}`);
   else if (loaded.length > 1) {

@@ -71,11 +71,16 @@ function encode(
   as: ValueSpec['as'],
   x: string,
   mode: Mode,
+  prepare: (name: string, expr: string) => string,
 ): { value: string; bad: string } {
   if (as === 'json') return { value: `CAST(${x} AS VARCHAR)`, bad: 'false' };
   if (as === 'lines') {
     // An array of strings only: its elements read as text and written back give the same JSON.
-    const asText = `from_json(${x}, '["VARCHAR"]')`;
+    // The list is computed once per row, for the value and for the check.
+    const asText = prepare(
+      `${x}_lines`,
+      `CASE WHEN json_type(${x}) = 'ARRAY' THEN from_json(${x}, '["VARCHAR"]') END`,
+    );
     return {
       value: `CASE json_type(${x}) WHEN 'VARCHAR' THEN json_extract_string(${x}, '$') WHEN 'ARRAY' THEN array_to_string(${asText}, chr(10)) END`,
       bad: `NOT (json_type(${x}) = 'VARCHAR' OR (json_type(${x}) = 'ARRAY' AND CAST(to_json(${asText}) AS VARCHAR) = CAST(${x} AS VARCHAR)))`,
@@ -281,9 +286,16 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
     return q(l.alias);
   };
 
+  // Expressions used more than once per row are computed once, in a layer between events and rows.
+  const prepared = new Map<string, string>();
+  const prepare = (name: string, expr: string) => {
+    const id = q(`p_${name.replace(/"/g, '')}`);
+    prepared.set(id, expr);
+    return id;
+  };
   const rr = source.readready;
   const time = leaf(rr.time.path, 'json');
-  const eventtime = `(${timestampOf(time)})`;
+  const eventtime = prepare('eventtime', timestampOf(time));
   const filtered =
     rr.filters.length === 0
       ? 'false'
@@ -298,7 +310,10 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
       const cond = Object.entries(alt.when ?? {}).map(([p, v]) =>
         isOneOf(leaf(p, 'json'), Array.isArray(v) ? v : [v]),
       );
-      return { when: [...cond, `${x} IS NOT NULL`].join(' AND '), ...encode(col.type, alt.as, x, mode) };
+      return {
+        when: [...cond, `${x} IS NOT NULL`].join(' AND '),
+        ...encode(col.type, alt.as, x, mode, prepare),
+      };
     });
     const isTime = col.type === 'timestamp' && col.path === rr.time.path && (col.as ?? 'value') === 'value';
     const value = isTime
@@ -331,7 +346,8 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
           doc_control, doc_unknown, NOT (${docOnly}) AND filtered AS filtered,
           NOT (${docOnly}) AND NOT filtered AND (bad OR ${maybeTooLarge}) AS bad
         FROM (SELECT file, doc_control, doc_unknown, ${selects.join(', ')}, file AS source_key,
-          ${eventtime} AS ${q('eventtime_')}, ${filtered} AS filtered, (${bads.join(' OR ')}) AS bad FROM ${events})`;
+          ${eventtime} AS ${q('eventtime_')}, ${filtered} AS filtered, (${bads.join(' OR ')}) AS bad
+          FROM (SELECT *, ${[...prepared].map(([id, expr]) => `${expr} AS ${id}`).join(', ')} FROM ${events}))`;
     },
   };
 }

@@ -4,7 +4,15 @@ import { DecodeError } from '../../lake/errors.ts';
 import { loadSources, parseSourceDefinition, type SourceDefinition } from '../../sources/loader.ts';
 import { decodeFile } from '../../transform/decodeFile.ts';
 import { compileProjector } from '../../transform/project.ts';
-import { controlMessage, dataMessage, multiMemberGzip, sessionMessage } from '../helpers/firehose.ts';
+import {
+  ACCEPTANCE_SESSION_ID,
+  ACCEPTANCE_T0,
+  acceptanceFirehoseFile,
+  controlMessage,
+  dataMessage,
+  multiMemberGzip,
+  sessionMessage,
+} from '../helpers/firehose.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 
 let cloudtrail: SourceDefinition;
@@ -18,66 +26,9 @@ beforeAll(async () => {
 const rows = (d: Awaited<ReturnType<typeof decodeFile>>) =>
   [...d.rowsByDay.values()].flat().map((l) => JSON.parse(l) as Record<string, unknown>);
 
-const SID = 'user03-0b7c1cc185ccf51a9';
-const T0 = Date.parse('2026-11-01T08:15:09Z');
-
-function firehoseFile(): Buffer {
-  const envelopes = [
-    dataMessage({
-      logStream: SID,
-      events: [
-        {
-          id: '37000000000000000000000000000000000000000000000000000001',
-          timestamp: T0,
-          message: sessionMessage(SID, '2026-11-01T08:15:09Z', ['$ sudo -i', '# id']),
-        },
-        {
-          id: '37000000000000000000000000000000000000000000000000000002',
-          timestamp: T0 + 1000,
-          message: sessionMessage(SID, '2026-11-01T08:15:10Z', ["# echo '}{' > /tmp/x", '# cat "/tmp/x" \\']),
-        },
-      ],
-    }),
-    controlMessage(T0 + 2000),
-    dataMessage({
-      logGroup: '/aws/lambda/billing-export',
-      logStream: '2026/11/01/[$LATEST]0123456789abcdef0123456789abcdef',
-      events: [
-        {
-          id: '37000000000000000000000000000000000000000000000000000003',
-          timestamp: T0 + 3000,
-          message: 'START RequestId: 1 }{ not json',
-        },
-      ],
-    }),
-    dataMessage({
-      logStream: SID,
-      events: [
-        {
-          id: '37000000000000000000000000000000000000000000000000000004',
-          timestamp: T0 + 4000,
-          message: sessionMessage(SID, '2026-11-01T08:15:13Z', ['# exit']),
-        },
-      ],
-    }),
-    dataMessage({
-      logStream: 'user09-0c0ffee0c0ffee001',
-      events: [
-        {
-          id: '37000000000000000000000000000000000000000000000000000005',
-          timestamp: T0 + 5000,
-          message: 'not JSON at all',
-        },
-      ],
-    }),
-  ];
-  // Three gzip members: envelopes 1-2, 3-4 and 5, each member holding concatenated documents.
-  return multiMemberGzip([
-    envelopes.slice(0, 2).join(''),
-    envelopes.slice(2, 4).join(''),
-    envelopes.slice(4).join(''),
-  ]);
-}
+const SID = ACCEPTANCE_SESSION_ID;
+const T0 = ACCEPTANCE_T0;
+const firehoseFile = acceptanceFirehoseFile;
 
 describe('decodeFile: Firehose CloudWatch Logs', () => {
   it('yields exactly the expected rows from 3 gzip members and 5 envelopes, one a CONTROL_MESSAGE', async () => {

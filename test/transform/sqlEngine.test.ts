@@ -7,6 +7,7 @@ import { loadSources } from '../../sources/loader.ts';
 import { runTransform, type TransformSummary } from '../../transform/runTransform.ts';
 import { compileSqlPlan, SqlPlanUnsupported } from '../../transform/sqlPlan.ts';
 import type { TransformEngine } from '../../transform/transformBatch.ts';
+import { ACCEPTANCE_SESSION_ID, acceptanceFirehoseFile } from '../helpers/firehose.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 import { tempLake } from '../helpers/tempLake.ts';
 
@@ -64,6 +65,43 @@ describe('the DuckDB engine', () => {
     expect(duck.summary.totals.filesQuarantined).toBe(3);
     expect(reasons(duck.summary)).toEqual(reasons(js.summary));
     expect(await fingerprint(duck.lake)).toEqual(await fingerprint(js.lake));
+  });
+
+  it('decodes the multi-member Firehose file with `}{` inside messages itself, to exactly the expected rows', async () => {
+    // prepare
+    const files = [
+      {
+        key: 'cloudwatch/2026/11/01/08/stream-1-2026-11-01-08-15-02-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+        body: acceptanceFirehoseFile(),
+      },
+    ];
+    // act
+    const js = await transformWith('js', files);
+    const duck = await transformWith('duckdb', files);
+    // assess: DuckDB decoded it (no size measured in JavaScript), with the JavaScript decoder's rows
+    expect(duck.summary.totals).toMatchObject({
+      eventsIn: 6,
+      rows: 5,
+      skipped: { control_message: 1 },
+      quarantined: 0,
+    });
+    expect(duck.summary.totals.bytesUncompressed).toBe(0);
+    expect(js.summary.totals.bytesUncompressed).toBeGreaterThan(0);
+    expect(await fingerprint(duck.lake)).toEqual(await fingerprint(js.lake));
+    const engine = await duck.lake.openQueryEngine();
+    try {
+      const lines = await engine.query(
+        'SELECT sessiondata FROM from_cloudwatch_readready WHERE sessionid = ? ORDER BY eventtime',
+        [ACCEPTANCE_SESSION_ID],
+      );
+      expect(lines.rows.map((r) => r.sessiondata)).toEqual([
+        '$ sudo -i\n# id',
+        '# echo \'}{\' > /tmp/x\n# cat "/tmp/x" \\',
+        '# exit',
+      ]);
+    } finally {
+      await engine.close();
+    }
   });
 
   it('sets aside a file with a value it cannot decide; the JavaScript decoder quarantines that event alone', async () => {
