@@ -12,7 +12,7 @@ import { runPoller } from '../../addapart/poller.ts';
 import type { AwsClients } from '../../lake/aws/awsClients.ts';
 import type { Lake } from '../../lake/lake.ts';
 import { mapLimit } from '../../lake/mapLimit.ts';
-import { BUCKETS, type FixtureQueues, openMotoLake } from './motoFixture.ts';
+import { BUCKETS, openMotoLake } from './motoFixture.ts';
 
 const ACCOUNTS = ['111122223333', '444455556666'];
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];

@@ -56,6 +56,7 @@ describe('infra/loglake.yaml', () => {
       { Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': ['NotificationsQueue', 'Arn'] } },
     ]);
     const policy = JSON.stringify(template.Resources.NotificationsQueuePolicy!.Properties);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub pattern, not a JavaScript template
     expect(policy).toContain('${Prefix}-raw-${AWS::AccountId}-${AWS::Region}');
     expect(JSON.stringify(raw)).not.toContain('s3:ObjectRemoved');
   });

@@ -9,9 +9,6 @@ import {
   ACCEPTANCE_T0,
   acceptanceFirehoseFile,
   controlMessage,
-  dataMessage,
-  multiMemberGzip,
-  sessionMessage,
 } from '../helpers/firehose.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 
