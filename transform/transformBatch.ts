@@ -56,7 +56,7 @@ function sqlPlans(sources: readonly SourceDefinition[]): Map<string, SqlPlan> {
 export interface TransformOptions {
   /** Files read ahead of the one being decoded. */
   prefetch?: number;
-  /** Decode worker threads; 1 decodes on the calling thread. */
+  /** Decode worker threads of the `js` engine; 1 decodes on the calling thread. */
   workers?: number;
   /**
    * Files per output chunk. Each chunk's Parquet is written while the next chunk decodes; chunks
@@ -186,8 +186,10 @@ export async function transformBatch(
   const quarantinedFiles: RunManifest['quarantinedFiles'] = [];
   const eventQuarantine: string[] = [];
   const dir = join(ctx.tmpDir, `batch-${claim.batchId}`);
+  // With the DuckDB engine the JavaScript decoder only takes the few files DuckDB sets aside:
+  // worker threads would cost more to start than they save.
   const engine: DecodeEngine =
-    workers > 1
+    workers > 1 && engineKind === 'js'
       ? WorkerEngine.start({ workers, dir, sources: ctx.sources, maxUncompressedBytes })
       : new InProcessEngine(dir, maxUncompressedBytes);
   const stages = emptyStages();

@@ -132,9 +132,9 @@ describe('transformBatch', () => {
 
   it('decodes on worker threads with the same rows and counts as on the main thread', async () => {
     const claim = (await lake.ledger.claim({ maxFiles: 10, maxBytes: 1e9 }))!;
-    const one = await transformBatch(transformContext(lake), claim, { workers: 1 });
+    const one = await transformBatch(transformContext(lake), claim, { workers: 1, engine: 'js' });
     const rowsOne = await rowCount('from_cloudtrail_readready');
-    const two = await transformBatch(transformContext(lake), claim, { workers: 2 });
+    const two = await transformBatch(transformContext(lake), claim, { workers: 2, engine: 'js' });
     expect(two.totals).toEqual(one.totals);
     expect(two.outputs.map((o) => [o.key, o.rows])).toEqual(one.outputs.map((o) => [o.key, o.rows]));
     expect(await rowCount('from_cloudtrail_readready')).toBe(rowsOne);
