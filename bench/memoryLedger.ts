@@ -1,4 +1,4 @@
-import type { Claim, LandedFile, Ledger } from '../lake/ports.ts';
+import type { Claim, LandedFile, Ledger, ReplayResult, SetAsideBatch } from '../lake/ports.ts';
 
 /** An in-memory landing ledger, so the addapart bench measures the core rather than a database. */
 export class MemoryLedger implements Ledger {
@@ -25,4 +25,15 @@ export class MemoryLedger implements Ledger {
   }
 
   async close(): Promise<void> {}
+
+  // The addapart bench never claims, so nothing fails, is set aside or replayed.
+  async fail(): Promise<void> {}
+
+  async listSetAside(): Promise<SetAsideBatch[]> {
+    return [];
+  }
+
+  async replay(): Promise<ReplayResult> {
+    return { batches: [], files: 0 };
+  }
 }

@@ -58,6 +58,8 @@ export const configSchema = z
         writerThreads: z.number().int().min(0).default(0),
         /** `duckdb`: SQL generated from the source definitions does the bulk; `js`: the JavaScript decoder does all. */
         engine: z.enum(['duckdb', 'js']).default('duckdb'),
+        /** Tries of a failed batch before it is split in two, or (one file) set aside for `loglake replay`. */
+        maxAttempts: z.number().int().positive().default(3),
       })
       .strict()
       .default({
@@ -67,6 +69,7 @@ export const configSchema = z
         workers: 1,
         writerThreads: 0,
         engine: 'duckdb',
+        maxAttempts: 3,
       }),
     embedded: z
       .object({ dir: z.string().default('.loglake') })

@@ -150,10 +150,40 @@ export interface LandedFile {
 export interface Claim {
   batchId: string;
   files: LandedFile[];
+  /**
+   * Batches whose outputs this claim replaces: the batch it was split from (their partial outputs
+   * are removed before it runs), or its own id when it is a replay (outputs it no longer writes are
+   * removed after it succeeds). Absent for a first claim.
+   */
+  supersedes?: string[];
+}
+
+/** A batch the ledger stopped retrying: it failed `maxAttempts` times and holds a single file, or crashed. */
+export interface SetAsideBatch {
+  batchId: string;
+  files: LandedFile[];
+  attempts: number;
+  /** The last error (cut short; never event contents). */
+  error: string;
+  setAsideAt: string;
+}
+
+/** Which finished or set-aside batches `replay` opens again. */
+export interface ReplaySelection {
+  /** Re-open every set-aside batch. */
+  setAside?: boolean;
+  /** Re-open the done batches holding a file this matches (quarantined keys, a source, a day range). */
+  match?: (file: LandedFile) => boolean;
+}
+
+/** What `replay` re-opened. */
+export interface ReplayResult {
+  batches: string[];
+  files: number;
 }
 
 /** Tracks landed files through transform, so a re-delivery never duplicates work. */
-export interface Ledger {
+export interface Ledger extends FailureLedger {
   /** Records landed files; a key already recorded is a no-op. Returns how many were new. */
   record(files: LandedFile[]): Promise<number>;
   /**
@@ -165,4 +195,22 @@ export interface Ledger {
   complete(batchId: string): Promise<void>;
   counts(): Promise<{ pending: number; claimed: number; done: number }>;
   close(): Promise<void>;
+}
+
+/**
+ * The failure side of the ledger (DESIGN §9 "a poison batch never holds back the lake"). A claim
+ * that failed is given back as it is up to `maxAttempts` times; after that, a batch of several
+ * files is split in two halves (new claims that supersede it) and a single file is set aside, so
+ * later landings always flow and only poison files end set aside.
+ */
+export interface FailureLedger {
+  /** Records that a claim's run failed, so the next `claim` retries, splits or sets it aside. */
+  fail(batchId: string, error: string): Promise<void>;
+  /** The batches set aside, oldest first. */
+  listSetAside(): Promise<SetAsideBatch[]>;
+  /**
+   * Re-opens whole batches, with their original ids and files, so a re-run overwrites their
+   * outputs (no duplicate rows). Idempotent: a batch already open is left as it is.
+   */
+  replay(selection: ReplaySelection): Promise<ReplayResult>;
 }

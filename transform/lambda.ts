@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { containerLake } from '../lake/containerLake.ts';
 import type { Lake } from '../lake/lake.ts';
+import { processClaims } from './claimLoop.ts';
 import { transformContext } from './runTransform.ts';
 import { isReconciled, transformBatch } from './transformBatch.ts';
 
@@ -14,6 +15,8 @@ export interface TransformInvocationResult {
   reconciled: boolean;
   /** It stopped for time (or `maxBatches`) with work possibly left: the next invocation goes on. */
   more: boolean;
+  /** Batch runs that failed (the ledger retries, splits or sets them aside). */
+  failed: number;
 }
 
 /** Options of {@link createTransformHandler}. */
@@ -53,26 +56,29 @@ export function createTransformHandler(lake: () => Promise<Lake>, opts: Transfor
       runIds: [],
       reconciled: true,
       more: false,
+      failed: 0,
     };
     let slowest = 0;
-    for (;;) {
-      const left = context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
-      if (result.batches >= maxBatches || (result.batches > 0 && left < 2 * slowest + safetyMs)) {
-        result.more = true;
-        break;
-      }
-      const claim = await l.ledger.claim({ maxFiles, maxBytes });
-      if (claim === undefined) break;
-      const started = Date.now();
-      const manifest = await transformBatch(ctx, claim, { prefetch, workers, engine });
-      await l.ledger.complete(claim.batchId);
-      slowest = Math.max(slowest, Date.now() - started);
-      result.batches++;
-      result.files += claim.files.length;
-      result.rows += manifest.totals.rows;
-      result.runIds.push(manifest.runId);
-      result.reconciled &&= manifest.reconciled && isReconciled(manifest.totals);
-    }
+    const loop = await processClaims(l, ctx, {
+      maxFiles,
+      maxBytes,
+      run: (batchCtx, claim) => transformBatch(batchCtx, claim, { prefetch, workers, engine }),
+      shouldContinue: (batches) => {
+        const left = context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
+        return batches < maxBatches && (batches === 0 || left >= 2 * slowest + safetyMs);
+      },
+      onBatch: (claim, { manifest, ms }) => {
+        slowest = Math.max(slowest, ms);
+        if (manifest === undefined) return;
+        result.batches++;
+        result.files += claim.files.length;
+        result.rows += manifest.totals.rows;
+        result.runIds.push(manifest.runId);
+        result.reconciled &&= manifest.reconciled && isReconciled(manifest.totals);
+      },
+    });
+    result.more = loop.stopped;
+    result.failed = loop.failures.length;
     return result;
   };
 }

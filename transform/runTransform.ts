@@ -1,4 +1,5 @@
 import type { Lake } from '../lake/lake.ts';
+import { processClaims } from './claimLoop.ts';
 import {
   emptyStages,
   emptyTotals,
@@ -30,6 +31,8 @@ export interface TransformSummary {
   reconciled: boolean;
   /** Main-thread milliseconds per stage, summed over the runs. */
   stages: TransformStages;
+  /** Batch runs that failed; the ledger retries, splits or sets them aside (`loglake status`). */
+  failures: { batchId: string; files: number; error: string }[];
 }
 
 /** The transform context of a lake. */
@@ -66,34 +69,37 @@ export function addTotals(into: SourceTotals, t: SourceTotals): void {
 }
 
 /**
- * Transforms every landed file, one bounded batch at a time: claim, transform, mark done. A batch
- * left claimed by a crash is claimed again first, with the same files and id, so its outputs are
- * overwritten rather than duplicated.
+ * Transforms every landed file, one bounded batch at a time: claim, transform, mark done (the
+ * shared loop, {@link processClaims}). A batch left claimed by a crash is claimed again first, with
+ * the same files and id, so its outputs are overwritten rather than duplicated; a batch that keeps
+ * failing is split and its poison file set aside, so the rest of the lake flows.
  */
 export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): Promise<TransformSummary> {
   const started = Date.now();
   const { maxFiles = lake.config.transform.maxFiles, maxBytes = lake.config.transform.maxBytes } = opts;
   const ctx = transformContext(lake);
-  const runs: RunManifest[] = [];
   const totals = emptyTotals();
   const counts = await lake.ledger.counts();
   const total = counts.pending + counts.claimed;
   let done = 0;
-  for (;;) {
-    const claim = await lake.ledger.claim({ maxFiles, maxBytes });
-    if (claim === undefined) break;
-    const base = done;
-    const manifest = await transformBatch(ctx, claim, {
-      prefetch: opts.prefetch ?? lake.config.transform.prefetch,
-      workers: opts.workers ?? lake.config.transform.workers,
-      engine: opts.engine ?? lake.config.transform.engine,
-      onProgress: (n) => opts.onProgress?.(base + n, total),
-    });
-    await lake.ledger.complete(claim.batchId);
-    done += claim.files.length;
-    runs.push(manifest);
-    addTotals(totals, manifest.totals);
-  }
+  const loop = await processClaims(lake, ctx, {
+    maxFiles,
+    maxBytes,
+    run: (batchCtx, claim) => {
+      const base = done;
+      return transformBatch(batchCtx, claim, {
+        prefetch: opts.prefetch ?? lake.config.transform.prefetch,
+        workers: opts.workers ?? lake.config.transform.workers,
+        engine: opts.engine ?? lake.config.transform.engine,
+        onProgress: (n) => opts.onProgress?.(base + n, total),
+      });
+    },
+    onBatch: (claim, outcome) => {
+      if (outcome.manifest) done += claim.files.length;
+    },
+  });
+  const runs = loop.runs;
+  for (const r of runs) addTotals(totals, r.totals);
   const stages = emptyStages();
   for (const r of runs)
     for (const k of Object.keys(stages) as (keyof TransformStages)[]) stages[k] += r.stages[k];
@@ -102,6 +108,7 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
     totals,
     stages,
     elapsedMs: Date.now() - started,
+    failures: loop.failures,
     reconciled: isReconciled(totals) && runs.every((r) => r.reconciled),
   };
 }

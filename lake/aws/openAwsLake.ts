@@ -60,11 +60,10 @@ export async function openAwsLake(
   const control = new S3ObjectStore(clients.s3, { bucket: buckets.readready, prefix: controlPrefix });
   const catalog = new GlueCatalog(clients.glue, opts.glue);
   const queue = new SqsQueue(clients.sqs, { queueUrl: aws.queues.notifications });
-  const ledger = new QueueLedger(
-    new SqsQueue(clients.sqs, { queueUrl: aws.queues.transform }),
-    control,
-    opts.ledger,
-  );
+  const ledger = new QueueLedger(new SqsQueue(clients.sqs, { queueUrl: aws.queues.transform }), control, {
+    maxAttempts: config.transform.maxAttempts,
+    ...opts.ledger,
+  });
   const threads = config.transform.writerThreads || availableParallelism();
   const { instance, connection } = await openDuckDB(':memory:', {
     threads: String(threads),

@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
 import { batchIdOf } from '../embedded/localLedger.ts';
 import { errorMessage, LoglakeError } from '../errors.ts';
+import { emitLedgerEvent, type LedgerEvent, type LedgerLog, retryStep } from '../ledgerEvents.ts';
 import { mapLimit } from '../mapLimit.ts';
-import type { Claim, LandedFile, Ledger, QueueMessage } from '../ports.ts';
+import type {
+  Claim,
+  LandedFile,
+  Ledger,
+  QueueMessage,
+  ReplayResult,
+  ReplaySelection,
+  SetAsideBatch,
+} from '../ports.ts';
 import type { S3ObjectStore } from './s3ObjectStore.ts';
 import type { SqsQueue } from './sqsQueue.ts';
 
@@ -15,8 +24,13 @@ export interface QueueLedgerOptions {
   leaseSeconds?: number;
   /** A taken marker without a claim manifest this old belongs to a claim that crashed while forming. Default 60 s. */
   orphanSeconds?: number;
-  /** A claim taken over this many times is set aside under `ledger/failed/`. Default 5. */
+  /**
+   * Tries of a claim (a failed run, or a crash whose lease ran out) before it is split in two
+   * (several files) or set aside under `ledger/failed/` (one file). Default 3.
+   */
   maxAttempts?: number;
+  /** Where ledger events (EMF lines: `ClaimsSetAside`, …) go. Default stdout. */
+  log?: LedgerLog;
   /** S3 requests in flight at once. Default 16. */
   concurrency?: number;
   /** Where warnings go. Default `console.warn` as JSON. */
@@ -32,6 +46,15 @@ interface ClaimManifest {
   claimedAt: string;
   leaseUntil: number;
   attempts: number;
+  /** Batches whose outputs this claim replaces (see {@link Claim.supersedes}). */
+  supersedes?: string[];
+  /** The last run's error, recorded by `fail`. */
+  lastError?: string;
+}
+
+/** A set-aside claim, `ledger/failed/<batchId>.json`. */
+interface SetAsideManifest extends ClaimManifest {
+  setAsideAt: string;
 }
 
 /** A taken marker, `ledger/taken/<hash of key>`. */
@@ -90,7 +113,8 @@ function parseFile(body: string): LandedFile {
  * metric, where listing pending markers would cost a scan per claim.
  */
 export class QueueLedger implements Ledger {
-  readonly #opts: Required<Omit<QueueLedgerOptions, 'warn'>> & Pick<QueueLedgerOptions, 'warn'>;
+  readonly #opts: Required<Omit<QueueLedgerOptions, 'warn' | 'log'>> &
+    Pick<QueueLedgerOptions, 'warn' | 'log'>;
 
   constructor(
     readonly queue: SqsQueue,
@@ -98,13 +122,14 @@ export class QueueLedger implements Ledger {
     {
       leaseSeconds = 900,
       orphanSeconds = 60,
-      maxAttempts = 5,
+      maxAttempts = 3,
       concurrency = 16,
       warn,
+      log,
       now = Date.now,
     }: QueueLedgerOptions = {},
   ) {
-    this.#opts = { leaseSeconds, orphanSeconds, maxAttempts, concurrency, warn, now };
+    this.#opts = { leaseSeconds, orphanSeconds, maxAttempts, concurrency, warn, log, now };
   }
 
   #warn(message: string, context: Record<string, unknown>): void {
@@ -129,35 +154,191 @@ export class QueueLedger implements Ledger {
     return undefined;
   }
 
-  /** Takes over the oldest claim whose lease ran out, if any. */
+  /**
+   * Takes over the oldest claim whose lease ran out (a crash, or a run that called `fail`), if
+   * any. A claim out of tries is split or set aside first, and the listing runs again.
+   */
   async #recover(): Promise<Claim | undefined> {
-    for await (const info of this.store.list('ledger/claims/')) {
-      const got = await this.store.getText(info.key);
-      if (got === undefined) continue;
-      const manifest = JSON.parse(got.text) as ClaimManifest;
-      if (manifest.leaseUntil > this.#opts.now()) continue;
-      if (manifest.attempts >= this.#opts.maxAttempts) {
-        await this.store.put(`ledger/failed/${manifest.batchId}.json`, got.text, {
-          contentType: 'application/json',
-        });
-        await this.store.delete(info.key);
-        this.#warn('claim set aside after repeated failures', {
-          batchId: manifest.batchId,
-          attempts: manifest.attempts,
-        });
-        continue;
+    for (let pass = 0; pass < 64; pass++) {
+      let changed = false;
+      for await (const info of this.store.list('ledger/claims/')) {
+        const got = await this.store.getText(info.key);
+        if (got === undefined) continue;
+        const manifest = JSON.parse(got.text) as ClaimManifest;
+        if (manifest.leaseUntil > this.#opts.now()) continue;
+        const next = retryStep(manifest.files, manifest.attempts, this.#opts.maxAttempts);
+        if (next.step === 'retry') {
+          const renewed: ClaimManifest = {
+            ...manifest,
+            leaseUntil: this.#leaseUntil(),
+            attempts: manifest.attempts + 1,
+          };
+          // Compare-and-swap: of two runs taking over the same claim, one wins.
+          if (await this.store.putIfMatch(info.key, JSON.stringify(renewed), got.etag)) {
+            const sup = manifest.supersedes ?? [];
+            return {
+              batchId: manifest.batchId,
+              files: manifest.files,
+              ...(sup.length > 0 ? { supersedes: sup } : {}),
+            };
+          }
+          continue;
+        }
+        // Hold the claim for the split or set-aside, so of two runs only one does it; a run that
+        // crashes half way leaves it to be done again (each step is idempotent) after orphanSeconds.
+        const held: ClaimManifest = {
+          ...manifest,
+          leaseUntil: this.#opts.now() + this.#opts.orphanSeconds * 1000,
+        };
+        if (!(await this.store.putIfMatch(info.key, JSON.stringify(held), got.etag))) continue;
+        if (next.step === 'split') await this.#split(manifest, next.halves);
+        else await this.#setAside(manifest);
+        changed = true;
       }
-      const renewed: ClaimManifest = {
-        ...manifest,
-        leaseUntil: this.#leaseUntil(),
-        attempts: manifest.attempts + 1,
-      };
-      // Compare-and-swap: of two runs taking over the same claim, one wins.
-      if (await this.store.putIfMatch(info.key, JSON.stringify(renewed), got.etag)) {
-        return { batchId: manifest.batchId, files: manifest.files };
-      }
+      if (!changed) return undefined;
     }
     return undefined;
+  }
+
+  /** Replaces a claim out of tries by two claims of half its files each, ready to be taken. */
+  async #split(manifest: ClaimManifest, halves: [LandedFile[], LandedFile[]]): Promise<void> {
+    const into: string[] = [];
+    for (const files of halves) {
+      const batchId = batchIdOf(files.map((f) => f.key));
+      into.push(batchId);
+      const half: ClaimManifest = {
+        batchId,
+        files,
+        claimedAt: new Date(this.#opts.now()).toISOString(),
+        leaseUntil: 0,
+        attempts: 0,
+        supersedes: [...(manifest.supersedes ?? []), manifest.batchId],
+      };
+      // A half already written (a split redone after a crash) may be running: leave it.
+      await this.store.putIfAbsent(`ledger/claims/${batchId}.json`, JSON.stringify(half));
+      // Taken markers name the half, so a late duplicate of one of its files is seen as covered.
+      await mapLimit(files, this.#opts.concurrency, (f) =>
+        this.store.put(
+          `ledger/taken/${hashOf(f.key)}`,
+          JSON.stringify({ key: f.key, batchId, takenAt: this.#opts.now() } satisfies TakenMarker),
+          { contentType: 'application/json' },
+        ),
+      );
+    }
+    await this.store.delete(`ledger/claims/${manifest.batchId}.json`);
+    this.#emit({
+      kind: 'claim_split',
+      batchId: manifest.batchId,
+      files: manifest.files,
+      attempts: manifest.attempts,
+      error: manifest.lastError ?? '',
+      into,
+    });
+  }
+
+  async #setAside(manifest: ClaimManifest): Promise<void> {
+    const record: SetAsideManifest = { ...manifest, setAsideAt: new Date(this.#opts.now()).toISOString() };
+    await this.store.put(`ledger/failed/${manifest.batchId}.json`, JSON.stringify(record), {
+      contentType: 'application/json',
+    });
+    await this.store.delete(`ledger/claims/${manifest.batchId}.json`);
+    this.#emit({
+      kind: 'claim_set_aside',
+      batchId: manifest.batchId,
+      files: manifest.files,
+      attempts: manifest.attempts,
+      error: manifest.lastError ?? '',
+    });
+  }
+
+  #emit(e: LedgerEvent): void {
+    emitLedgerEvent(e, this.#opts.log);
+  }
+
+  /** Records the error and ends the lease now, so the next `claim` retries, splits or sets it aside. */
+  async fail(batchId: string, error: string): Promise<void> {
+    for (let tries = 0; tries < 5; tries++) {
+      const got = await this.store.getText(`ledger/claims/${batchId}.json`);
+      if (got === undefined) return;
+      const manifest = JSON.parse(got.text) as ClaimManifest;
+      const failed: ClaimManifest = { ...manifest, lastError: error, leaseUntil: 0 };
+      if (await this.store.putIfMatch(`ledger/claims/${batchId}.json`, JSON.stringify(failed), got.etag)) {
+        this.#emit({
+          kind: 'claim_failed',
+          batchId,
+          files: manifest.files,
+          attempts: manifest.attempts,
+          error,
+        });
+        return;
+      }
+    }
+  }
+
+  async listSetAside(): Promise<SetAsideBatch[]> {
+    const out: SetAsideBatch[] = [];
+    for await (const info of this.store.list('ledger/failed/')) {
+      const got = await this.store.getText(info.key);
+      if (got === undefined) continue;
+      const m = JSON.parse(got.text) as Partial<SetAsideManifest> & ClaimManifest;
+      out.push({
+        batchId: m.batchId,
+        files: m.files,
+        attempts: m.attempts,
+        error: m.lastError ?? '',
+        // Set aside before the record carried its time: the claim time is the best there is.
+        setAsideAt: m.setAsideAt ?? m.claimedAt,
+      });
+    }
+    return out.sort((a, b) => a.setAsideAt.localeCompare(b.setAsideAt) || a.batchId.localeCompare(b.batchId));
+  }
+
+  /**
+   * Re-opens set-aside batches (`ledger/failed/`) and done batches (`ledger/batches/`, written by
+   * `complete`) as claims with their original ids. Finding done batches reads every batch record:
+   * an operator's action, whose cost grows with the lake's history.
+   */
+  async replay(selection: ReplaySelection): Promise<ReplayResult> {
+    const opened: { manifest: ClaimManifest; from: string }[] = [];
+    if (selection.setAside) {
+      for await (const info of this.store.list('ledger/failed/')) {
+        const got = await this.store.getText(info.key);
+        if (got) opened.push({ manifest: JSON.parse(got.text) as ClaimManifest, from: info.key });
+      }
+    }
+    if (selection.match) {
+      for await (const info of this.store.list('ledger/batches/')) {
+        const got = await this.store.getText(info.key);
+        if (got === undefined) continue;
+        const manifest = JSON.parse(got.text) as ClaimManifest;
+        if (manifest.files.some(selection.match)) opened.push({ manifest, from: '' });
+      }
+    }
+    const batches: string[] = [];
+    let files = 0;
+    for (const { manifest, from } of opened) {
+      const claim: ClaimManifest = {
+        batchId: manifest.batchId,
+        files: manifest.files,
+        claimedAt: new Date(this.#opts.now()).toISOString(),
+        leaseUntil: 0,
+        attempts: 0,
+        supersedes: [manifest.batchId],
+      };
+      // A batch already open (replayed twice, or still running) is left as it is.
+      const wrote = await this.store.putIfAbsent(
+        `ledger/claims/${manifest.batchId}.json`,
+        JSON.stringify(claim),
+      );
+      if (from !== '') await this.store.delete(from);
+      if (!wrote || batches.includes(manifest.batchId)) continue;
+      batches.push(manifest.batchId);
+      files += manifest.files.length;
+    }
+    batches.sort();
+    if (batches.length > 0)
+      this.#emit({ kind: 'claims_replayed', batchId: batches[0]!, files: [], into: batches });
+    return { batches, files };
   }
 
   #leaseUntil(): number {
@@ -257,6 +438,8 @@ export class QueueLedger implements Ledger {
     const owner = JSON.parse(got.text) as TakenMarker;
     if (owner.batchId === batchId) return 'taken';
     if ((await this.store.head(`ledger/claims/${owner.batchId}.json`)) !== undefined) return 'covered';
+    // A set-aside file waits for `replay`; a late duplicate must not process it in another batch.
+    if ((await this.store.head(`ledger/failed/${owner.batchId}.json`)) !== undefined) return 'covered';
     if (this.#opts.now() - owner.takenAt < this.#opts.orphanSeconds * 1000) return 'busy';
     // The claim that took the file crashed before writing its manifest: take the file over.
     return (await this.store.putIfMatch(`ledger/taken/${h}`, marker(), got.etag)) ? 'taken' : 'busy';
@@ -272,6 +455,17 @@ export class QueueLedger implements Ledger {
         contentType: 'application/json',
       }),
     );
+    // The batch record lets `replay` re-open this exact batch (same files, same id) later.
+    const record: ClaimManifest = {
+      batchId,
+      files: manifest.files,
+      claimedAt: manifest.claimedAt,
+      leaseUntil: 0,
+      attempts: 0,
+    };
+    await this.store.put(`ledger/batches/${batchId}.json`, JSON.stringify(record), {
+      contentType: 'application/json',
+    });
     await this.store.delete(`ledger/claims/${batchId}.json`);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Claim, LandedFile, Ledger } from '../ports.ts';
+import { emitLedgerEvent, type LedgerEvent, type LedgerLog, retryStep } from '../ledgerEvents.ts';
+import type { Claim, LandedFile, Ledger, ReplayResult, ReplaySelection, SetAsideBatch } from '../ports.ts';
 import { chunk, inTransaction } from './duckdbFile.ts';
 
 const SCHEMA = `
@@ -8,6 +9,21 @@ CREATE TABLE IF NOT EXISTS landed_files (
   key VARCHAR PRIMARY KEY, source VARCHAR, size BIGINT, etag VARCHAR, pvalues VARCHAR,
   state VARCHAR, batch_id VARCHAR, landed_at TIMESTAMP, done_at TIMESTAMP);
 `;
+
+/** Attempts and fate of each open or set-aside claim; `landed_files.state` says which files it holds. */
+const CLAIMS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS ledger_claims (
+  batch_id VARCHAR PRIMARY KEY, attempts INTEGER, supersedes VARCHAR, last_error VARCHAR,
+  state VARCHAR, set_aside_at TIMESTAMP);
+`;
+
+/** Options of {@link LocalLedger}. */
+export interface LocalLedgerOptions {
+  /** Tries of a claim before it is split (several files) or set aside (one file). Default 3. */
+  maxAttempts?: number;
+  /** Where ledger events (EMF lines) go. Default stdout. */
+  log?: LedgerLog;
+}
 
 /** Deterministic id of a batch: the same files give the same id, so re-runs overwrite the same outputs. */
 export function batchIdOf(keys: readonly string[]): string {
@@ -18,11 +34,15 @@ export function batchIdOf(keys: readonly string[]): string {
 
 /** The embedded ledger of landed files, in the catalog's DuckDB file. */
 export class LocalLedger implements Ledger {
-  private constructor(private readonly db: DuckDBConnection) {}
+  private constructor(
+    private readonly db: DuckDBConnection,
+    private readonly opts: Required<Pick<LocalLedgerOptions, 'maxAttempts'>> & LocalLedgerOptions,
+  ) {}
 
-  static async open(connection: DuckDBConnection): Promise<LocalLedger> {
+  static async open(connection: DuckDBConnection, opts: LocalLedgerOptions = {}): Promise<LocalLedger> {
     await connection.run(SCHEMA);
-    return new LocalLedger(connection);
+    await connection.run(CLAIMS_SCHEMA);
+    return new LocalLedger(connection, { maxAttempts: 3, ...opts });
   }
 
   async record(files: LandedFile[]): Promise<number> {
@@ -40,16 +60,8 @@ export class LocalLedger implements Ledger {
   }
 
   async claim(opts: { maxFiles: number; maxBytes: number }): Promise<Claim | undefined> {
-    const open = await this.db.runAndReadAll(
-      "SELECT batch_id FROM landed_files WHERE state = 'claimed' ORDER BY batch_id LIMIT 1",
-    );
-    const openId = open.getRows()[0]?.[0];
-    if (openId !== undefined && openId !== null) {
-      return {
-        batchId: String(openId),
-        files: await this.#files("state = 'claimed' AND batch_id = ? ORDER BY key", [String(openId)]),
-      };
-    }
+    const reopened = await this.#reopen();
+    if (reopened) return reopened;
     const candidates = await this.#files("state = 'pending' ORDER BY key LIMIT ?", [opts.maxFiles]);
     const files: LandedFile[] = [];
     let bytes = 0;
@@ -68,6 +80,7 @@ export class LocalLedger implements Ledger {
           [batchId, ...part.map((f) => f.key)],
         );
       }
+      await this.#putClaim(batchId, 1, []);
     });
     return { batchId, files };
   }
@@ -77,6 +90,7 @@ export class LocalLedger implements Ledger {
       "UPDATE landed_files SET state = 'done', done_at = current_timestamp WHERE batch_id = ?",
       [batchId],
     );
+    await this.db.run('DELETE FROM ledger_claims WHERE batch_id = ?', [batchId]);
   }
 
   async counts(): Promise<{ pending: number; claimed: number; done: number }> {
@@ -84,11 +98,146 @@ export class LocalLedger implements Ledger {
       'SELECT state, count(*)::INTEGER FROM landed_files GROUP BY state',
     );
     const counts = { pending: 0, claimed: 0, done: 0 };
-    for (const [state, n] of reader.getRows()) counts[String(state) as keyof typeof counts] = Number(n);
+    for (const [state, n] of reader.getRows()) {
+      // Set-aside files are listed by `listSetAside`, not counted here.
+      if (String(state) in counts) counts[String(state) as keyof typeof counts] = Number(n);
+    }
     return counts;
   }
 
   async close(): Promise<void> {}
+
+  async fail(batchId: string, error: string): Promise<void> {
+    await this.db.run('UPDATE ledger_claims SET last_error = ? WHERE batch_id = ?', [error, batchId]);
+    const files = await this.#files("state = 'claimed' AND batch_id = ? ORDER BY key", [batchId]);
+    const attempts = (await this.#claimRow(batchId))?.attempts;
+    this.#emit({ kind: 'claim_failed', batchId, files, attempts, error });
+  }
+
+  async listSetAside(): Promise<SetAsideBatch[]> {
+    const reader = await this.db.runAndReadAll(
+      "SELECT batch_id, attempts, last_error, strftime(set_aside_at, '%Y-%m-%dT%H:%M:%SZ') FROM ledger_claims WHERE state = 'set_aside' ORDER BY set_aside_at, batch_id",
+    );
+    const out: SetAsideBatch[] = [];
+    for (const [id, attempts, error, at] of reader.getRows()) {
+      const batchId = String(id);
+      out.push({
+        batchId,
+        files: await this.#files("state = 'set_aside' AND batch_id = ? ORDER BY key", [batchId]),
+        attempts: Number(attempts),
+        error: error === null ? '' : String(error),
+        setAsideAt: String(at),
+      });
+    }
+    return out;
+  }
+
+  async replay(selection: ReplaySelection): Promise<ReplayResult> {
+    const ids = new Set<string>();
+    if (selection.setAside) for (const b of await this.listSetAside()) ids.add(b.batchId);
+    if (selection.match) {
+      const reader = await this.db.runAndReadAll(
+        "SELECT key, source, size::INTEGER, etag, pvalues, batch_id FROM landed_files WHERE state = 'done'",
+      );
+      for (const r of reader.getRows()) if (selection.match(rowToFile(r))) ids.add(String(r[5]));
+    }
+    const batches = [...ids].sort();
+    let files = 0;
+    await inTransaction(this.db, async () => {
+      for (const batchId of batches) {
+        const reader = await this.db.runAndReadAll(
+          "UPDATE landed_files SET state = 'claimed', done_at = NULL WHERE batch_id = ? AND state IN ('done', 'set_aside') RETURNING key",
+          [batchId],
+        );
+        files += reader.getRows().length;
+        // The same id again: the re-run overwrites the batch's outputs; ones it no longer writes go after it succeeds.
+        await this.#putClaim(batchId, 0, [batchId]);
+      }
+    });
+    if (batches.length > 0)
+      this.#emit({ kind: 'claims_replayed', batchId: batches[0]!, files: [], into: batches });
+    return { batches, files };
+  }
+
+  /** Hands out the first open claim again, after splitting or setting aside the ones out of tries. */
+  async #reopen(): Promise<Claim | undefined> {
+    for (;;) {
+      const open = await this.db.runAndReadAll(
+        "SELECT batch_id FROM landed_files WHERE state = 'claimed' ORDER BY batch_id LIMIT 1",
+      );
+      const openId = open.getRows()[0]?.[0];
+      if (openId === undefined || openId === null) return undefined;
+      const batchId = String(openId);
+      const files = await this.#files("state = 'claimed' AND batch_id = ? ORDER BY key", [batchId]);
+      // A claim from before the claims table existed was handed out once.
+      const row = (await this.#claimRow(batchId)) ?? { attempts: 1, supersedes: [], error: '' };
+      const next = retryStep(files, row.attempts, this.opts.maxAttempts);
+      if (next.step === 'retry') {
+        await this.#putClaim(batchId, row.attempts + 1, row.supersedes, row.error);
+        return { batchId, files, ...(row.supersedes.length > 0 ? { supersedes: row.supersedes } : {}) };
+      }
+      if (next.step === 'split') {
+        const into = next.halves.map((half) => batchIdOf(half.map((f) => f.key)));
+        await inTransaction(this.db, async () => {
+          for (const [i, half] of next.halves.entries()) {
+            for (const part of chunk(half, 500)) {
+              await this.db.run(
+                `UPDATE landed_files SET batch_id = ? WHERE key IN (${part.map(() => '?').join(', ')})`,
+                [into[i]!, ...part.map((f) => f.key)],
+              );
+            }
+            await this.#putClaim(into[i]!, 0, [...row.supersedes, batchId]);
+          }
+          await this.db.run('DELETE FROM ledger_claims WHERE batch_id = ?', [batchId]);
+        });
+        this.#emit({ kind: 'claim_split', batchId, files, attempts: row.attempts, error: row.error, into });
+        continue;
+      }
+      await inTransaction(this.db, async () => {
+        await this.db.run(
+          "UPDATE landed_files SET state = 'set_aside' WHERE batch_id = ? AND state = 'claimed'",
+          [batchId],
+        );
+        await this.db.run('INSERT OR REPLACE INTO ledger_claims VALUES (?, ?, ?, ?, ?, current_timestamp)', [
+          batchId,
+          row.attempts,
+          JSON.stringify(row.supersedes),
+          row.error,
+          'set_aside',
+        ]);
+      });
+      this.#emit({ kind: 'claim_set_aside', batchId, files, attempts: row.attempts, error: row.error });
+    }
+  }
+
+  async #putClaim(batchId: string, attempts: number, supersedes: string[], error = ''): Promise<void> {
+    await this.db.run("INSERT OR REPLACE INTO ledger_claims VALUES (?, ?, ?, ?, 'open', NULL)", [
+      batchId,
+      attempts,
+      JSON.stringify(supersedes),
+      error,
+    ]);
+  }
+
+  async #claimRow(
+    batchId: string,
+  ): Promise<{ attempts: number; supersedes: string[]; error: string } | undefined> {
+    const reader = await this.db.runAndReadAll(
+      'SELECT attempts, supersedes, last_error FROM ledger_claims WHERE batch_id = ?',
+      [batchId],
+    );
+    const r = reader.getRows()[0];
+    if (r === undefined) return undefined;
+    return {
+      attempts: Number(r[0]),
+      supersedes: r[1] === null ? [] : (JSON.parse(String(r[1])) as string[]),
+      error: r[2] === null ? '' : String(r[2]),
+    };
+  }
+
+  #emit(e: LedgerEvent): void {
+    emitLedgerEvent(e, this.opts.log);
+  }
 
   async #count(): Promise<number> {
     const reader = await this.db.runAndReadAll('SELECT count(*)::INTEGER FROM landed_files');
@@ -100,12 +249,17 @@ export class LocalLedger implements Ledger {
       `SELECT key, source, size::INTEGER, etag, pvalues FROM landed_files WHERE ${where}`,
       params,
     );
-    return reader.getRows().map((r) => ({
-      key: String(r[0]),
-      source: String(r[1]),
-      size: Number(r[2]),
-      etag: r[3] === null ? undefined : String(r[3]),
-      partition: JSON.parse(String(r[4])) as string[],
-    }));
+    return reader.getRows().map(rowToFile);
   }
+}
+
+/** A `landed_files` row (key, source, size, etag, pvalues, …) as a landed file. */
+function rowToFile(r: readonly unknown[]): LandedFile {
+  return {
+    key: String(r[0]),
+    source: String(r[1]),
+    size: Number(r[2]),
+    etag: r[3] === null ? undefined : String(r[3]),
+    partition: JSON.parse(String(r[4])) as string[],
+  };
 }

@@ -26,7 +26,7 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
     memory_limit: '1GB',
   });
   const catalog = await LocalCatalog.open(connection);
-  const ledger = await LocalLedger.open(connection);
+  const ledger = await LocalLedger.open(connection, { maxAttempts: config.transform.maxAttempts });
   const queue = new LocalQueue(join(dir, 'queue'));
   const readready = new LocalObjectStore(join(dir, 'readready'));
   const lake: Lake = {

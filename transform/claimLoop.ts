@@ -1,0 +1,136 @@
+import { errorMessage, LoglakeError } from '../lake/errors.ts';
+import type { Lake } from '../lake/lake.ts';
+import type { Claim, ObjectStore } from '../lake/ports.ts';
+import { RecordingStore } from './recordingStore.ts';
+import { quarantineKey, type RunManifest, type TransformContext } from './transformBatch.ts';
+
+/** Too many runs failed in a row with no success between: the lake (not one file) is in trouble. */
+export class TransformStalledError extends LoglakeError {}
+
+/** Options of {@link processClaims}. */
+export interface ClaimLoopOptions {
+  maxFiles: number;
+  maxBytes: number;
+  /** Runs one claimed batch (normally {@link transformBatch}) in the context given. */
+  run(ctx: TransformContext, claim: Claim): Promise<RunManifest>;
+  /** Asked before each claim with the batches done so far; false stops the loop. Default: go on. */
+  shouldContinue?(batches: number): boolean;
+  /** Called after each batch, done or failed. */
+  onBatch?(claim: Claim, outcome: { manifest?: RunManifest; error?: Error; ms: number }): void;
+  /**
+   * Failed runs in a row, with no success between, after which the loop stops with
+   * {@link TransformStalledError}. Default: enough for a poison file in a full batch to be split
+   * down and set aside (`maxAttempts × (log2(maxFiles) + 2)`), so only an outage stops it.
+   */
+  maxConsecutiveFailures?: number;
+}
+
+/** What {@link processClaims} did. */
+export interface ClaimLoopResult {
+  runs: RunManifest[];
+  failures: { batchId: string; files: number; error: string }[];
+  /** The loop stopped because `shouldContinue` said so (work may be left). */
+  stopped: boolean;
+}
+
+/**
+ * The one claim loop of transform (CLI, Lambda, bench): claim → run → complete, or fail. A run that
+ * throws is recorded with `ledger.fail`, so the ledger retries the claim, then splits it and
+ * finally sets the poison file aside: a bad file never blocks the landings after it. Before a split
+ * half runs, the outputs of the batch it came from are removed (its failed run may have written
+ * some); after a replayed batch succeeds, its outputs and quarantine records the new run no longer
+ * wrote are removed, so a replay leaves each event exactly once.
+ */
+export async function processClaims(
+  lake: Lake,
+  ctx: TransformContext,
+  opts: ClaimLoopOptions,
+): Promise<ClaimLoopResult> {
+  const maxAttempts = lake.config.transform.maxAttempts;
+  const { maxConsecutiveFailures = maxAttempts * (Math.ceil(Math.log2(Math.max(2, opts.maxFiles))) + 2) } =
+    opts;
+  const result: ClaimLoopResult = { runs: [], failures: [], stopped: false };
+  let inARow = 0;
+  for (;;) {
+    if (opts.shouldContinue && !opts.shouldContinue(result.runs.length + result.failures.length)) {
+      result.stopped = true;
+      return result;
+    }
+    const claim = await lake.ledger.claim({ maxFiles: opts.maxFiles, maxBytes: opts.maxBytes });
+    if (claim === undefined) return result;
+    const started = Date.now();
+    const readready = new RecordingStore(ctx.readready);
+    const quarantine = new RecordingStore(ctx.quarantine);
+    try {
+      const older = (claim.supersedes ?? []).filter((id) => id !== claim.batchId);
+      if (older.length > 0) await removeBatchOutputs(ctx, claim, older, new Set());
+      const manifest = await opts.run({ ...ctx, readready, quarantine }, claim);
+      if (claim.supersedes?.includes(claim.batchId)) {
+        await removeBatchOutputs(ctx, claim, [claim.batchId], readready.written);
+        await removeStaleQuarantine(ctx.quarantine, claim, quarantine.written);
+      }
+      await lake.ledger.complete(claim.batchId);
+      inARow = 0;
+      result.runs.push(manifest);
+      opts.onBatch?.(claim, { manifest, ms: Date.now() - started });
+    } catch (err) {
+      const error = errorMessage(err);
+      await lake.ledger.fail(claim.batchId, error);
+      result.failures.push({ batchId: claim.batchId, files: claim.files.length, error });
+      opts.onBatch?.(claim, {
+        error: err instanceof Error ? err : new Error(error),
+        ms: Date.now() - started,
+      });
+      if (++inARow >= maxConsecutiveFailures) {
+        throw new TransformStalledError(
+          `transform stopped after ${inARow} failed batches in a row: ${error}`,
+          { batchId: claim.batchId, failures: inARow },
+          { cause: err },
+        );
+      }
+    }
+  }
+}
+
+/** Readready tables the claim's files write to. */
+function tablesOf(ctx: TransformContext, claim: Claim): string[] {
+  const names = new Set(claim.files.map((f) => f.source));
+  return ctx.sources.filter((s) => names.has(s.name)).map((s) => s.readreadyTable);
+}
+
+/**
+ * Removes the readready outputs (`part-<id>-*.parquet`) and event-quarantine record of the batches
+ * `ids`, except the keys in `keep`. It lists the claim's tables: a cost paid only for splits and
+ * replays, never on the normal path.
+ */
+async function removeBatchOutputs(
+  ctx: TransformContext,
+  claim: Claim,
+  ids: readonly string[],
+  keep: ReadonlySet<string>,
+): Promise<void> {
+  const prefixes = ids.map((id) => `part-${id}-`);
+  for (const table of tablesOf(ctx, claim)) {
+    const stale: string[] = [];
+    for await (const o of ctx.readready.list(`${table}/`)) {
+      const name = o.key.slice(o.key.lastIndexOf('/') + 1);
+      if (!keep.has(o.key) && prefixes.some((p) => name.startsWith(p))) stale.push(o.key);
+    }
+    for (const key of stale) await ctx.readready.delete(key);
+  }
+  for (const id of ids)
+    if (!keep.has(`events/${id}.jsonl`)) await ctx.quarantine.delete(`events/${id}.jsonl`);
+}
+
+/** After a replay, files the new run did not quarantine lose their old quarantine record. */
+async function removeStaleQuarantine(
+  quarantine: ObjectStore,
+  claim: Claim,
+  written: ReadonlySet<string>,
+): Promise<void> {
+  for (const f of claim.files) {
+    const key = quarantineKey(f.source, f.key);
+    if (!written.has(key)) await quarantine.delete(key);
+  }
+  if (!written.has(`events/${claim.batchId}.jsonl`)) await quarantine.delete(`events/${claim.batchId}.jsonl`);
+}
