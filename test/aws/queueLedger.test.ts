@@ -6,6 +6,7 @@ import { QueueLedger, type QueueLedgerOptions } from '../../lake/aws/queueLedger
 import { S3ObjectStore } from '../../lake/aws/s3ObjectStore.ts';
 import { SqsQueue } from '../../lake/aws/sqsQueue.ts';
 import type { LandedFile } from '../../lake/ports.ts';
+import { drive } from '../helpers/ledgerDriver.ts';
 import { motoClients, resetMoto } from './motoFixture.ts';
 
 const file = (key: string, size = 100): LandedFile => ({ key, source: 'cloudtrail', size, partition: ['x'] });
@@ -20,6 +21,7 @@ describe('QueueLedger on moto (SQS transform queue + S3 markers)', () => {
     new QueueLedger(new SqsQueue(clients.sqs, { queueUrl: queue.queueUrl, waitSeconds: 0 }), store, {
       now: () => clock,
       warn: () => {},
+      log: () => {},
       ...opts,
     });
 
@@ -143,5 +145,54 @@ describe('QueueLedger on moto (SQS transform queue + S3 markers)', () => {
     const claim = await l.claim(BIG);
     // assess
     expect(claim?.files.map((f) => f.key)).toEqual(['a']);
+  });
+
+  it('splits a poison batch until only the poison file is set aside, and later landings flow', async () => {
+    // prepare: 8 files, one poison; events go to `lines`
+    const lines: string[] = [];
+    const l = ledger({ maxAttempts: 2, log: (x) => lines.push(x) });
+    const all = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    await l.record(all.map((k) => file(k)));
+    // act
+    const first = await drive(l, new Set(['k5']));
+    await l.record([file('late1'), file('late2'), file('k5')]);
+    const later = await drive(l, new Set(['k5']));
+    // assess
+    expect(first.done.sort()).toEqual(all.filter((k) => k !== 'k5'));
+    expect(later.done.sort()).toEqual(['late1', 'late2']);
+    const aside = await l.listSetAside();
+    expect(aside.map((b) => b.files.map((f) => f.key))).toEqual([['k5']]);
+    expect(aside[0]).toMatchObject({ attempts: 2, error: 'decoder crashed on 1 files' });
+    expect(await l.counts()).toEqual({ pending: 0, claimed: 0, done: 9 });
+    const events = lines.map((x) => JSON.parse(x) as Record<string, unknown>);
+    expect(events.filter((e) => e.event === 'claim_set_aside')).toEqual([
+      expect.objectContaining({ ClaimsSetAside: 1, keys: ['k5'] }),
+    ]);
+    expect(events.filter((e) => e.event === 'claim_split').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('replays a set-aside batch, and a done batch, with their ids and files', async () => {
+    // prepare
+    const l = ledger({ maxAttempts: 1 });
+    await l.record([file('poison')]);
+    await drive(l, new Set(['poison']));
+    await l.record([file('a'), file('b')]);
+    const done = (await l.claim(BIG))!;
+    await l.complete(done.batchId);
+    const [aside] = await l.listSetAside();
+    // act
+    const replayed = await l.replay({ setAside: true, match: (f) => f.key === 'b' });
+    const again = await l.replay({ setAside: true, match: (f) => f.key === 'b' });
+    const claims = [(await l.claim(BIG))!, (await l.claim(BIG))!];
+    const none = await l.claim(BIG);
+    // assess
+    expect(replayed.batches).toEqual([aside!.batchId, done.batchId].sort());
+    expect(replayed.files).toBe(3);
+    expect(again.batches).toEqual([]);
+    expect(claims.map((c) => c.batchId).sort()).toEqual(replayed.batches);
+    for (const c of claims) expect(c.supersedes).toEqual([c.batchId]);
+    expect(claims.find((c) => c.batchId === done.batchId)?.files).toEqual(done.files);
+    expect(none).toBeUndefined();
+    expect(await l.listSetAside()).toEqual([]);
   });
 });
