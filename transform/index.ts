@@ -23,6 +23,8 @@ export {
   type TransformSummary,
   transformContext,
 } from './runTransform.ts';
+export { type ClaimLoopOptions, type ClaimLoopResult, processClaims, TransformStalledError } from './claimLoop.ts';
+export { fileDay, quarantinedKeys, type ReplayRequest, replay } from './replay.ts';
 export { splitConcatenated } from './splitConcatenated.ts';
 export { Spool, type SpoolFile } from './spool.ts';
 export {

@@ -5,6 +5,7 @@ import { demo } from './demo.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
 import { query } from './query.ts';
+import { replayCommand } from './replay.ts';
 import { sources } from './sources.ts';
 import { status } from './status.ts';
 import { transform } from './transform.ts';
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   addapart,
   transform,
   status,
+  replayCommand,
   query,
   generateCommand,
   sources,

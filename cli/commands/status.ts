@@ -26,6 +26,17 @@ export const status: Command = {
       io.out(
         `landed files: ${c.pending} pending, ${c.claimed} claimed, ${c.done} done; queued notifications: ${await lake.queue.depth()}`,
       );
+      const aside = await lake.ledger.listSetAside();
+      const asideFiles = aside.reduce((n, b) => n + b.files.length, 0);
+      io.out(
+        `set aside: ${aside.length} batches (${asideFiles} files)` +
+          (aside.length > 0 ? '; `loglake replay --set-aside` re-opens them' : ''),
+      );
+      for (const b of aside) {
+        io.out(`  ${b.batchId}: ${b.files.length} files, ${b.attempts} attempts, at ${b.setAsideAt}: ${b.error}`);
+        for (const f of b.files.slice(0, 5)) io.out(`    ${f.key}`);
+        if (b.files.length > 5) io.out(`    … and ${b.files.length - 5} more`);
+      }
       const keys: string[] = [];
       for await (const o of lake.control.list('runs/')) keys.push(o.key);
       const recent = keys.sort().slice(-intOption(values, 'runs', 5));
