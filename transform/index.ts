@@ -1,3 +1,9 @@
+export {
+  type ClaimLoopOptions,
+  type ClaimLoopResult,
+  processClaims,
+  TransformStalledError,
+} from './claimLoop.ts';
 export { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
 export {
   type DecodedFile,
@@ -16,6 +22,7 @@ export {
   type Projector,
   readreadyColumns,
 } from './project.ts';
+export { fileDay, quarantinedKeys, type ReplayRequest, replay } from './replay.ts';
 export {
   addTotals,
   type RunTransformOptions,
@@ -23,8 +30,6 @@ export {
   type TransformSummary,
   transformContext,
 } from './runTransform.ts';
-export { type ClaimLoopOptions, type ClaimLoopResult, processClaims, TransformStalledError } from './claimLoop.ts';
-export { fileDay, quarantinedKeys, type ReplayRequest, replay } from './replay.ts';
 export { splitConcatenated } from './splitConcatenated.ts';
 export { Spool, type SpoolFile } from './spool.ts';
 export {

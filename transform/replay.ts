@@ -57,8 +57,15 @@ export async function replay(lake: Lake, req: ReplayRequest): Promise<ReplayResu
   const inRange = (f: LandedFile) => {
     if (req.from === undefined && req.to === undefined) return true;
     const day = fileDay(f, sources.get(f.source));
-    return day !== undefined && (req.from === undefined || day >= req.from) && (req.to === undefined || day <= req.to);
+    return (
+      day !== undefined &&
+      (req.from === undefined || day >= req.from) &&
+      (req.to === undefined || day <= req.to)
+    );
   };
   const match = (f: LandedFile) => wanted.has(f.key) || (f.source === req.source && inRange(f));
-  return lake.ledger.replay({ setAside, match: wanted.size > 0 || req.source !== undefined ? match : undefined });
+  return lake.ledger.replay({
+    setAside,
+    match: wanted.size > 0 || req.source !== undefined ? match : undefined,
+  });
 }

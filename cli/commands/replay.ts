@@ -6,14 +6,17 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function dayOption(v: unknown, name: string): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !DAY.test(v)) throw new UsageError(`--${name} must be a day YYYY-MM-DD, got ${String(v)}`);
+  if (typeof v !== 'string' || !DAY.test(v))
+    throw new UsageError(`--${name} must be a day YYYY-MM-DD, got ${String(v)}`);
   return v;
 }
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 're-open set-aside or quarantined files (or a source after its definition was fixed) for transform',
-  usage: 'loglake replay [--set-aside] [--quarantined] [--source <name> [--from <day>] [--to <day>]] [--key <raw key>]',
+  summary:
+    're-open set-aside or quarantined files (or a source after its definition was fixed) for transform',
+  usage:
+    'loglake replay [--set-aside] [--quarantined] [--source <name> [--from <day>] [--to <day>]] [--key <raw key>]',
   help: [
     'with no option     set-aside and quarantined files',
     '--set-aside        batches set aside after repeated failures (see `loglake status`)',
@@ -51,7 +54,9 @@ export const replayCommand: Command = {
         to,
         keys,
       });
-      io.out(`replay: re-opened ${r.batches.length} batches (${r.files} files); run \`loglake transform\` to process them`);
+      io.out(
+        `replay: re-opened ${r.batches.length} batches (${r.files} files); run \`loglake transform\` to process them`,
+      );
       for (const b of r.batches) io.out(`  batch ${b}`);
     } finally {
       await lake.close();

@@ -33,7 +33,9 @@ export const status: Command = {
           (aside.length > 0 ? '; `loglake replay --set-aside` re-opens them' : ''),
       );
       for (const b of aside) {
-        io.out(`  ${b.batchId}: ${b.files.length} files, ${b.attempts} attempts, at ${b.setAsideAt}: ${b.error}`);
+        io.out(
+          `  ${b.batchId}: ${b.files.length} files, ${b.attempts} attempts, at ${b.setAsideAt}: ${b.error}`,
+        );
         for (const f of b.files.slice(0, 5)) io.out(`    ${f.key}`);
         if (b.files.length > 5) io.out(`    … and ${b.files.length - 5} more`);
       }

@@ -4,12 +4,14 @@ import { batchIdOf, LocalLedger } from '../../lake/embedded/localLedger.ts';
 import { drive, landed } from '../helpers/ledgerDriver.ts';
 
 const BIG = { maxFiles: 1000, maxBytes: 1e12 };
-const keys = (n: number, prefix = 'k') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
+const keys = (n: number, prefix = 'k') =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
 
 describe('LocalLedger: failed claims', () => {
   let db: DuckDBHandle;
   let lines: string[];
-  const open = (maxAttempts = 3) => LocalLedger.open(db.connection, { maxAttempts, log: (l) => lines.push(l) });
+  const open = (maxAttempts = 3) =>
+    LocalLedger.open(db.connection, { maxAttempts, log: (l) => lines.push(l) });
 
   beforeEach(async () => {
     db = await openDuckDB(':memory:');
@@ -50,7 +52,11 @@ describe('LocalLedger: failed claims', () => {
     expect(later.done.sort()).toEqual(keys(3, 'late'));
     const aside = await l.listSetAside();
     expect(aside.map((b) => b.files.map((f) => f.key))).toEqual([['k07']]);
-    expect(aside[0]).toMatchObject({ batchId: batchIdOf(['k07']), attempts: 3, error: 'decoder crashed on 1 files' });
+    expect(aside[0]).toMatchObject({
+      batchId: batchIdOf(['k07']),
+      attempts: 3,
+      error: 'decoder crashed on 1 files',
+    });
     expect(await l.counts()).toEqual({ pending: 0, claimed: 0, done: 12 });
     const events = lines.map((x) => JSON.parse(x) as Record<string, unknown>);
     const setAside = events.filter((e) => e.event === 'claim_set_aside');
@@ -86,7 +92,11 @@ describe('LocalLedger: failed claims', () => {
     // assess
     expect(replayed).toEqual({ batches: [aside!.batchId], files: 1 });
     expect(twice).toEqual({ batches: [], files: 0 });
-    expect(claim).toEqual({ batchId: aside!.batchId, files: [landed('poison')], supersedes: [aside!.batchId] });
+    expect(claim).toEqual({
+      batchId: aside!.batchId,
+      files: [landed('poison')],
+      supersedes: [aside!.batchId],
+    });
     expect(await l.listSetAside()).toEqual([]);
   });
 

@@ -81,7 +81,9 @@ describe('loglake replay', () => {
     const outputs = await parquetKeys();
     const batchId = first.runs[0]!.batchId;
     const own = outputs.find((k) => k.includes(`part-${batchId}-`))!;
-    const stale = own.replace(/calendarday=[\d-]+/, 'calendarday=2026-10-31').replace(/-\d{4}\.parquet$/, '-0099.parquet');
+    const stale = own
+      .replace(/calendarday=[\d-]+/, 'calendarday=2026-10-31')
+      .replace(/-\d{4}\.parquet$/, '-0099.parquet');
     await mkdir(dirname(lake.readready.localPath!(stale)!), { recursive: true });
     await copyFile(lake.readready.localPath!(own)!, lake.readready.localPath!(stale)!);
     const withStale = await rows();
