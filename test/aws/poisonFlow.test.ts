@@ -7,7 +7,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { GetObjectCommandInput, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAddapartHandler } from '../../addapart/lambda.ts';
 import type { AwsClients } from '../../lake/aws/awsClients.ts';
@@ -34,9 +33,9 @@ describe('a poison file in AWS mode', () => {
   beforeEach(async () => {
     denied = new Set();
     const s3 = motoClients().s3;
-    intercept<GetObjectCommandInput, GetObjectCommandOutput>(s3, 'GetObjectCommand', async (input, next) => {
-      if (input.Key !== undefined && denied.has(input.Key))
-        throw new FakeServiceError('AccessDenied', 'Access Denied');
+    intercept(s3, 'GetObjectCommand', async (input, next) => {
+      const key = (input as { Key?: string }).Key;
+      if (key !== undefined && denied.has(key)) throw new FakeServiceError('AccessDenied', 'Access Denied');
       return next();
     });
     ({ lake, clients, queues } = await openMotoLake({
