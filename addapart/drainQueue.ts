@@ -1,6 +1,12 @@
-import type { Lake } from '../lake/lake.ts';
+import { type Lake, refreshLiveConfig } from '../lake/lake.ts';
 import { PartitionCache } from './partitionCache.ts';
-import { type AddapartStats, addapartBatch, addStats, emptyAddapartStats } from './processBatch.ts';
+import {
+  type AddapartDeps,
+  type AddapartStats,
+  addapartBatch,
+  addStats,
+  emptyAddapartStats,
+} from './processBatch.ts';
 
 export interface DrainOptions {
   /** Messages per batch (SQS gives at most 10 per receive; the embedded spool is not limited). */
@@ -9,10 +15,16 @@ export interface DrainOptions {
 }
 
 /** Deps for {@link addapartBatch} from a lake. */
-export function addapartDeps(lake: Lake, cache = new PartitionCache()) {
+export function addapartDeps(lake: Lake, cache = new PartitionCache()): AddapartDeps {
   return {
-    sources: lake.sources,
-    filter: lake.filter,
+    // Getters: the live configuration replaces the lake's sources and filter while deps live on.
+    get sources() {
+      return lake.sources;
+    },
+    get filter() {
+      return lake.filter;
+    },
+    refresh: () => refreshLiveConfig(lake),
     catalog: lake.catalog,
     ledger: lake.ledger,
     database: lake.config.database,

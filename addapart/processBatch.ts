@@ -17,6 +17,8 @@ export interface AddapartDeps {
   rawLocation(bucket: string, prefix: string): string;
   /** Warm-container cache of registered partitions. */
   cache?: PartitionCache;
+  /** Brings `sources` and `filter` up to date with the live configuration, before each batch. */
+  refresh?: () => Promise<void>;
 }
 
 /** A message as addapart sees it (an SQS record, or an embedded queue message). */
@@ -92,6 +94,7 @@ export async function addapartBatch(
   deps: AddapartDeps,
   messages: readonly InboundMessage[],
 ): Promise<BatchOutcome> {
+  await deps.refresh?.();
   const stats = emptyAddapartStats();
   const failed = new Map<string, Error>();
   const pending: Pending[] = [];

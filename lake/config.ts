@@ -18,6 +18,11 @@ const awsSchema = z
     /** Prefix in the readready bucket for run manifests and the landing ledger. */
     controlPrefix: z.string().default('_loglake/'),
     queues: z.object({ notifications: z.string().url(), transform: z.string().url().optional() }).strict(),
+    /** The live configuration object, `s3://<bucket>/<key>`. Default `<controlPrefix>config/live.json` in the readready bucket. */
+    liveConfigUri: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be s3://<bucket>/<key>')
+      .optional(),
     athena: z
       .object({ workgroup: z.string().default('primary'), outputLocation: z.string().optional() })
       .strict()
@@ -71,6 +76,11 @@ export const configSchema = z
         engine: 'duckdb',
         maxAttempts: 3,
       }),
+    /** Live configuration (filter and extra sources, published by `loglake config push`). */
+    liveConfig: z
+      .object({ ttlSeconds: z.coerce.number().int().min(0).default(60) })
+      .strict()
+      .default({ ttlSeconds: 60 }),
     embedded: z
       .object({ dir: z.string().default('.loglake') })
       .strict()
@@ -98,6 +108,8 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_TRANSFORM_QUEUE_URL', ['aws', 'queues', 'transform']],
   ['LOGLAKE_ATHENA_WORKGROUP', ['aws', 'athena', 'workgroup']],
   ['LOGLAKE_ATHENA_OUTPUT', ['aws', 'athena', 'outputLocation']],
+  ['LOGLAKE_LIVE_CONFIG_URI', ['aws', 'liveConfigUri']],
+  ['LOGLAKE_LIVE_CONFIG_TTL_SECONDS', ['liveConfig', 'ttlSeconds']],
 ];
 
 /** The environment variables loglake reads its settings from (infra sets these on the functions). */

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FileFilterConfig } from '../addapart/filter.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { LoglakeConfig } from './config.ts';
+import { applyLiveConfig, type LiveConfigStore } from './liveConfig.ts';
 import type { Catalog, Ledger, NotificationQueue, ObjectStore, QueryEngine } from './ports.ts';
 import { rawTableDef, readreadyTableDef } from './tables.ts';
 
@@ -24,6 +25,8 @@ export interface Lake {
   tmpDir: string;
   /** The central file filter, with the recursion guard filled in from the lake's own locations. */
   filter: FileFilterConfig;
+  /** The live configuration (filter, extra sources); {@link refreshLiveConfig} applies it to `sources` and `filter`. */
+  live: LiveConfigStore;
   /** Catalog location of a raw partition. */
   rawLocation(bucket: string, prefix: string): string;
   openQueryEngine(): Promise<QueryEngine>;
@@ -40,4 +43,12 @@ export async function ensureTables(lake: Lake): Promise<void> {
       readreadyTableDef(source, db, lake.readready.uri(`${source.readreadyTable}/`)),
     );
   }
+}
+
+/**
+ * Brings the lake's sources and filter up to date with the live configuration (cached for its TTL),
+ * creating the tables of sources it adds. Called before each addapart batch and each transform claim.
+ */
+export async function refreshLiveConfig(lake: Lake): Promise<void> {
+  if (await applyLiveConfig(lake)) await ensureTables(lake);
 }

@@ -1,5 +1,5 @@
 import { errorMessage, LoglakeError } from '../lake/errors.ts';
-import type { Lake } from '../lake/lake.ts';
+import { type Lake, refreshLiveConfig } from '../lake/lake.ts';
 import type { Claim, ObjectStore } from '../lake/ports.ts';
 import { RecordingStore } from './recordingStore.ts';
 import { quarantineKey, type RunManifest, type TransformContext } from './transformBatch.ts';
@@ -56,17 +56,20 @@ export async function processClaims(
       result.stopped = true;
       return result;
     }
+    await refreshLiveConfig(lake);
     const claim = await lake.ledger.claim({ maxFiles: opts.maxFiles, maxBytes: opts.maxBytes });
     if (claim === undefined) return result;
+    // A source added or fixed in the live configuration applies from the next claim on.
+    const batchCtx: TransformContext = { ...ctx, sources: lake.sources };
     const started = Date.now();
     const readready = new RecordingStore(ctx.readready);
     const quarantine = new RecordingStore(ctx.quarantine);
     try {
       const older = (claim.supersedes ?? []).filter((id) => id !== claim.batchId);
-      if (older.length > 0) await removeBatchOutputs(ctx, claim, older, new Set());
-      const manifest = await opts.run({ ...ctx, readready, quarantine }, claim);
+      if (older.length > 0) await removeBatchOutputs(batchCtx, claim, older, new Set());
+      const manifest = await opts.run({ ...batchCtx, readready, quarantine }, claim);
       if (claim.supersedes?.includes(claim.batchId)) {
-        await removeBatchOutputs(ctx, claim, [claim.batchId], readready.written);
+        await removeBatchOutputs(batchCtx, claim, [claim.batchId], readready.written);
         await removeStaleQuarantine(ctx.quarantine, claim, quarantine.written);
       }
       await lake.ledger.complete(claim.batchId);

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { addapart } from './addapart.ts';
 import { bench } from './bench.ts';
+import { configCommand } from './config.ts';
 import { demo } from './demo.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   transform,
   status,
   replayCommand,
+  configCommand,
   query,
   generateCommand,
   sources,

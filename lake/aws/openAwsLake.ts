@@ -5,7 +5,8 @@ import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
 import { openDuckDB } from '../embedded/duckdbFile.ts';
 import { ConfigError } from '../errors.ts';
-import { ensureTables, type Lake } from '../lake.ts';
+import { ensureTables, type Lake, refreshLiveConfig } from '../lake.ts';
+import { LIVE_CONFIG_KEY, LiveConfigStore } from '../liveConfig.ts';
 import { AthenaQueryEngine } from './athenaQueryEngine.ts';
 import { type AwsClients, createAwsClients, destroyAwsClients } from './awsClients.ts';
 import { GlueCatalog, type GlueCatalogOptions } from './glueCatalog.ts';
@@ -59,6 +60,8 @@ export async function openAwsLake(
   const readready = new S3ObjectStore(clients.s3, { bucket: buckets.readready });
   const control = new S3ObjectStore(clients.s3, { bucket: buckets.readready, prefix: controlPrefix });
   const catalog = new GlueCatalog(clients.glue, opts.glue);
+  const live = liveConfigLocation(aws.liveConfigUri);
+  const liveStore = live ? new S3ObjectStore(clients.s3, { bucket: live.bucket }) : control;
   const queue = new SqsQueue(clients.sqs, { queueUrl: aws.queues.notifications });
   const ledger = new QueueLedger(new SqsQueue(clients.sqs, { queueUrl: aws.queues.transform }), control, {
     maxAttempts: config.transform.maxAttempts,
@@ -91,6 +94,12 @@ export async function openAwsLake(
         { bucket: buckets.quarantine, prefix: '' },
       ],
     },
+    live: new LiveConfigStore(
+      liveStore,
+      live ? live.key : LIVE_CONFIG_KEY,
+      { sources, filter: config.filter },
+      { ttlSeconds: config.liveConfig.ttlSeconds },
+    ),
     rawLocation: (bucket, prefix) => `s3://${bucket}/${prefix}`,
     openQueryEngine: async () =>
       new AthenaQueryEngine(clients.athena, {
@@ -106,5 +115,12 @@ export async function openAwsLake(
     },
   };
   if (!opts.skipEnsureTables) await ensureTables(lake);
+  await refreshLiveConfig(lake);
   return lake;
+}
+
+/** Bucket and key of `s3://<bucket>/<key>` (`LOGLAKE_LIVE_CONFIG_URI`). */
+function liveConfigLocation(uri: string | undefined): { bucket: string; key: string } | undefined {
+  const m = uri === undefined ? null : /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  return m ? { bucket: m[1]!, key: m[2]! } : undefined;
 }

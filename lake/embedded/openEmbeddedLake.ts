@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
-import { ensureTables, type Lake } from '../lake.ts';
+import { ensureTables, type Lake, refreshLiveConfig } from '../lake.ts';
+import { LIVE_CONFIG_KEY, LiveConfigStore } from '../liveConfig.ts';
 import { openDuckDB } from './duckdbFile.ts';
 import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
 import { LocalCatalog } from './localCatalog.ts';
@@ -29,6 +30,7 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
   const ledger = await LocalLedger.open(connection, { maxAttempts: config.transform.maxAttempts });
   const queue = new LocalQueue(join(dir, 'queue'));
   const readready = new LocalObjectStore(join(dir, 'readready'));
+  const control = new LocalObjectStore(join(dir, 'control'));
   const lake: Lake = {
     config,
     sources,
@@ -36,7 +38,7 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
     raw: new NotifyingObjectStore(new LocalObjectStore(join(dir, 'raw')), queue, EMBEDDED_BUCKETS.raw),
     readready,
     quarantine: new LocalObjectStore(join(dir, 'quarantine')),
-    control: new LocalObjectStore(join(dir, 'control')),
+    control,
     catalog,
     ledger,
     queue,
@@ -49,6 +51,14 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
         { bucket: EMBEDDED_BUCKETS.quarantine, prefix: '' },
       ],
     },
+    live: new LiveConfigStore(
+      control,
+      LIVE_CONFIG_KEY,
+      { sources, filter: config.filter },
+      {
+        ttlSeconds: config.liveConfig.ttlSeconds,
+      },
+    ),
     rawLocation: (_bucket, prefix) => new LocalObjectStore(join(dir, 'raw')).uri(prefix),
     openQueryEngine: async () => DuckDBQueryEngine.open(instance, await catalog.listTables(config.database)),
     close: async () => {
@@ -57,5 +67,6 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
     },
   };
   await ensureTables(lake);
+  await refreshLiveConfig(lake);
   return lake;
 }
