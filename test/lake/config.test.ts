@@ -47,6 +47,23 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the live configuration location and cache TTL from the environment', () => {
+    const c = loadConfig({
+      env: {
+        ...AWS_ENV,
+        LOGLAKE_LIVE_CONFIG_URI: 's3://corp-config/loglake/live.json',
+        LOGLAKE_LIVE_CONFIG_TTL_SECONDS: '30',
+      },
+      cwd: dir,
+    });
+    expect(c.aws?.liveConfigUri).toBe('s3://corp-config/loglake/live.json');
+    expect(c.liveConfig.ttlSeconds).toBe(30);
+    expect(() =>
+      loadConfig({ env: { ...AWS_ENV, LOGLAKE_LIVE_CONFIG_URI: 'corp-config/live.json' }, cwd: dir }),
+    ).toThrow(/aws\.liveConfigUri \(env LOGLAKE_LIVE_CONFIG_URI\): must be s3:\/\/<bucket>\/<key>/);
+    expect(loadConfig({ env: {}, cwd: dir }).liveConfig.ttlSeconds).toBe(60);
+  });
+
   it('names a missing setting and the variable that sets it', () => {
     const { LOGLAKE_READREADY_BUCKET: _, ...env } = AWS_ENV;
     expect(() => loadConfig({ env, cwd: dir })).toThrow(
