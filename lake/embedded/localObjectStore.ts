@@ -9,7 +9,7 @@ import type { ObjectInfo, ObjectStore } from '../ports.ts';
 /**
  * A local folder standing in for a bucket. Keys map to paths under the root; writes go to a
  * temporary file first and are renamed into place, so a reader never sees half an object, as on S3.
- * Keys with `//` are kept as written by escaping empty path segments.
+ * Keys with `//` are kept as written by escaping empty path segments (see {@link encodeSegment}).
  */
 export class LocalObjectStore implements ObjectStore {
   readonly root: string;
@@ -25,15 +25,14 @@ export class LocalObjectStore implements ObjectStore {
     if (key.startsWith('/') || key.split('/').some((s) => s === '..' || s === '.')) {
       throw new LoglakeError('invalid object key', { key });
     }
-    // An empty segment (from `//`) cannot be a folder name, so it gets a reserved placeholder name.
-    return join(this.root, ...key.split('/').map((s) => (s === '' ? '__empty__' : s)));
+    return join(this.root, ...key.split('/').map(encodeSegment));
   }
 
   #keyOf(path: string): string {
     return path
       .slice(this.root.length + 1)
       .split(sep)
-      .map((s) => (s === '__empty__' ? '' : s))
+      .map(decodeSegment)
       .join('/');
   }
 
@@ -136,4 +135,22 @@ export class LocalObjectStore implements ObjectStore {
 /** S3-style ETag of a single-part object: the hex MD5 of its bytes, in quotes. */
 export function etagOf(body: Uint8Array | string): string {
   return `"${createHash('md5').update(body).digest('hex')}"`;
+}
+
+const PLACEHOLDER = /^_*__empty__$/;
+
+/**
+ * The folder name of one key segment. An empty segment (from `//`) cannot be a folder name, so it
+ * becomes `__empty__`; a segment that is literally `__empty__` (or that with more leading
+ * underscores) gets one more `_`, so the two never share a path and each maps back to its key.
+ */
+export function encodeSegment(segment: string): string {
+  if (segment === '') return '__empty__';
+  return PLACEHOLDER.test(segment) ? `_${segment}` : segment;
+}
+
+/** The key segment of a folder name: the inverse of {@link encodeSegment}. */
+export function decodeSegment(name: string): string {
+  if (name === '__empty__') return '';
+  return PLACEHOLDER.test(name) ? name.slice(1) : name;
 }

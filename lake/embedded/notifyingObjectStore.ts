@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { errorMessage, LoglakeError } from '../errors.ts';
 import type { NotificationQueue, ObjectInfo, ObjectStore, PutOptions } from '../ports.ts';
 import { etagOf } from './localObjectStore.ts';
 
@@ -25,12 +26,24 @@ export class NotifyingObjectStore implements ObjectStore {
   async put(key: string, body: Uint8Array | string, opts?: PutOptions): Promise<void> {
     await this.inner.put(key, body, opts);
     const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    await this.queue.send([s3EventBody(this.bucket, key, size, etagOf(body))]);
+    await this.#notify(key, size, etagOf(body));
   }
   async putFile(key: string, localPath: string, opts?: PutOptions): Promise<void> {
     await this.inner.putFile(key, localPath, opts);
     const info = await this.inner.head(key);
-    await this.queue.send([s3EventBody(this.bucket, key, info?.size ?? 0, undefined)]);
+    await this.#notify(key, info?.size ?? 0, undefined);
+  }
+  async #notify(key: string, size: number, etag: string | undefined): Promise<void> {
+    try {
+      await this.queue.send([s3EventBody(this.bucket, key, size, etag)]);
+    } catch (cause) {
+      // The object is written but nothing will transform it: say how to recover.
+      throw new LoglakeError(
+        `raw object ${key} was written but its notification failed (${errorMessage(cause)}); land it again to re-send the notification`,
+        { key },
+        { cause },
+      );
+    }
   }
   head(key: string): Promise<ObjectInfo | undefined> {
     return this.inner.head(key);
