@@ -51,7 +51,13 @@ export function contextFor(
     const base = loadConfig({ file: typeof values.config === 'string' ? values.config : undefined });
     return typeof dir === 'string' ? { ...base, embedded: { ...base.embedded, dir } } : base;
   };
-  return { values, positionals, io, config, openLake: (c) => openLake(c ?? config()) };
+  return {
+    values,
+    positionals,
+    io,
+    config,
+    openLake: (c) => openLake(c ?? config(), { onCatalogWait: (m) => io.err(`loglake: ${m}`) }),
+  };
 }
 
 /** Reads an integer option, with a clear error when it is not one. */

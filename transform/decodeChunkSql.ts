@@ -1,8 +1,9 @@
-import { type FileHandle, mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mapLimit } from '../lake/mapLimit.ts';
 import type { LandedFile, ObjectStore } from '../lake/ports.ts';
+import { removeScratch } from '../lake/scratch.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { DecodeEngine } from './decodeEngine.ts';
 import type { FileOutcome } from './decodeRawFile.ts';
@@ -140,6 +141,6 @@ export async function decodeChunkSql(
     }
     return { outcomes, sqlRows };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeScratch(dir);
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
+import { removeScratch } from '../lake/scratch.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
 import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
@@ -383,9 +384,10 @@ export async function transformBatch(
     });
     return manifest;
   } catch (err) {
-    await engine.abort();
+    // A failing abort must not hide the error that stopped the batch.
+    await engine.abort().catch(() => undefined);
     throw err;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeScratch(dir);
   }
 }

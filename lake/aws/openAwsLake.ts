@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceDefinition } from '../../sources/loader.ts';
@@ -7,6 +7,7 @@ import { openDuckDB } from '../embedded/duckdbFile.ts';
 import { ConfigError } from '../errors.ts';
 import { ensureTables, type Lake, refreshLiveConfig } from '../lake.ts';
 import { LIVE_CONFIG_KEY, LiveConfigStore } from '../liveConfig.ts';
+import { removeScratch } from '../scratch.ts';
 import { AthenaQueryEngine } from './athenaQueryEngine.ts';
 import { type AwsClients, createAwsClients, destroyAwsClients } from './awsClients.ts';
 import { GlueCatalog, type GlueCatalogOptions } from './glueCatalog.ts';
@@ -110,7 +111,7 @@ export async function openAwsLake(
     close: async () => {
       connection.closeSync();
       instance.closeSync();
-      await rm(tmpDir, { recursive: true, force: true });
+      await removeScratch(tmpDir);
       destroyAwsClients(made);
     },
   };

@@ -4,6 +4,7 @@ import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
 import { ensureTables, type Lake, refreshLiveConfig } from '../lake.ts';
 import { LIVE_CONFIG_KEY, LiveConfigStore } from '../liveConfig.ts';
+import { CatalogFile, heldPerCall } from './catalogFile.ts';
 import { openDuckDB } from './duckdbFile.ts';
 import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
 import { LocalCatalog } from './localCatalog.ts';
@@ -17,17 +18,29 @@ export const EMBEDDED_BUCKETS = { raw: 'raw', readready: 'readready', quarantine
 
 /**
  * Opens the embedded lake under `config.embedded.dir`: folders for raw, readready, quarantine and
- * control, a spool folder for notifications, and one DuckDB file for the catalog and the ledger.
+ * control, a spool folder for notifications, and one DuckDB file for the catalog and the ledger,
+ * held only for each catalog or ledger operation ({@link CatalogFile}), so a running transform
+ * never locks out `land`, `addapart` or `query` in another process.
  */
-export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDefinition[]): Promise<Lake> {
+export async function openEmbeddedLake(
+  config: LoglakeConfig,
+  sources: SourceDefinition[],
+  opts: { onCatalogWait?: (message: string) => void } = {},
+): Promise<Lake> {
   const dir = resolve(config.embedded.dir);
   const threads = config.transform.writerThreads || availableParallelism();
-  const { instance, connection } = await openDuckDB(join(dir, 'catalog.duckdb'), {
+  // Transform and queries run on an in-memory DuckDB; the catalog file is held per operation only.
+  const { instance, connection } = await openDuckDB(':memory:', {
     threads: String(threads),
     memory_limit: '1GB',
+    temp_directory: join(dir, 'tmp', 'duckdb'),
   });
-  const catalog = await LocalCatalog.open(connection);
-  const ledger = await LocalLedger.open(connection, { maxAttempts: config.transform.maxAttempts });
+  const file = await CatalogFile.open(instance, join(dir, 'catalog.duckdb'), { onWait: opts.onCatalogWait });
+  const catalog = heldPerCall(await file.use(() => LocalCatalog.open(file.connection)), file);
+  const ledger = heldPerCall(
+    await file.use(() => LocalLedger.open(file.connection, { maxAttempts: config.transform.maxAttempts })),
+    file,
+  );
   const queue = new LocalQueue(join(dir, 'queue'));
   const readready = new LocalObjectStore(join(dir, 'readready'));
   const control = new LocalObjectStore(join(dir, 'control'));
@@ -62,6 +75,7 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
     rawLocation: (_bucket, prefix) => new LocalObjectStore(join(dir, 'raw')).uri(prefix),
     openQueryEngine: async () => DuckDBQueryEngine.open(instance, await catalog.listTables(config.database)),
     close: async () => {
+      file.connection.closeSync();
       connection.closeSync();
       instance.closeSync();
     },
