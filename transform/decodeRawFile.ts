@@ -97,12 +97,12 @@ export async function decodeRawFile(
   let uncompressedBytes = 0;
   try {
     let whole: Buffer | undefined;
-    if (bytes.byteLength <= WHOLE_INPUT_BYTES) {
+    if (bytes.byteLength <= wholeInputBytes) {
       try {
-        whole = await decompress(bytes, { maxOutputBytes: Math.min(limit, WHOLE_OUTPUT_BYTES) });
+        whole = await decompress(bytes, { maxOutputBytes: Math.min(limit, wholeOutputBytes) });
       } catch (err) {
         // Too big to decompress in one piece, but within the limit: stream it instead.
-        if (!(err instanceof DecodeError && err.reason === 'too_large' && limit > WHOLE_OUTPUT_BYTES))
+        if (!(err instanceof DecodeError && err.reason === 'too_large' && limit > wholeOutputBytes))
           throw err;
       }
     }
