@@ -51,7 +51,7 @@ export const transform: Command = {
   summary: 'turn landed raw files into readready Parquet tables',
   usage: 'loglake transform [--max-files <n>] [--workers <n>] [--engine duckdb|js]',
   help: [
-    'exit status: 0 complete; 3 reconciled but files or events quarantined; 1 not reconciled',
+    'exit status: 0 complete; 3 reconciled but files or events quarantined or set aside; 1 not reconciled',
     '--max-files <n>   files per batch (default from config: 1000)',
     '--workers <n>     JavaScript decode worker threads (default from config: 1)',
     '--engine <e>      duckdb (default: SQL from the source definitions, JavaScript for what it sets aside) or js',
@@ -69,6 +69,15 @@ export const transform: Command = {
       });
       bar.end();
       printTransformSummary(io, summary);
+      const aside = await lake.ledger.listSetAside();
+      if (summary.failures.length > 0 || aside.length > 0) {
+        // A batch that failed was retried, split, or set aside: say where the files are.
+        io.out(
+          `  ${summary.failures.length} batch runs failed and were retried or split; ${aside.length} batches ` +
+            `(${aside.reduce((n, b) => n + b.files.length, 0)} files) are set aside: \`loglake status\`, \`loglake replay --set-aside\``,
+        );
+        if (aside.length > 0 && summary.reconciled) return 3;
+      }
       // 0: complete; 3: reconciled, but files or events were quarantined; 1: not reconciled.
       return !summary.reconciled ? 1 : summary.complete ? 0 : 3;
     } finally {
