@@ -195,4 +195,26 @@ describe('QueueLedger on moto (SQS transform queue + S3 markers)', () => {
     expect(none).toBeUndefined();
     expect(await l.listSetAside()).toEqual([]);
   });
+
+  it('splits a claim whose runs crashed maxAttempts times; the halves supersede it and own its files', async () => {
+    // prepare: two crashed runs of a four-file claim (no fail call: the leases ran out)
+    const l = ledger({ maxAttempts: 2, leaseSeconds: 10 });
+    await l.record(['a', 'b', 'c', 'd'].map((k) => file(k)));
+    const first = (await l.claim(BIG))!;
+    clock += 11_000;
+    await l.claim(BIG);
+    clock += 11_000;
+    // act
+    const half = (await l.claim(BIG))!;
+    const other = (await l.claim(BIG))!;
+    await l.record([file('a')]);
+    const duplicate = await l.claim(BIG);
+    // assess
+    expect([half.files.length, other.files.length]).toEqual([2, 2]);
+    expect(half.supersedes).toEqual([first.batchId]);
+    expect(other.supersedes).toEqual([first.batchId]);
+    expect([...half.files, ...other.files].map((f) => f.key).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(duplicate).toBeUndefined();
+    expect(await store.head(`ledger/claims/${first.batchId}.json`)).toBeUndefined();
+  });
 });

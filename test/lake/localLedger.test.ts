@@ -120,4 +120,18 @@ describe('LocalLedger: failed claims', () => {
     expect(await l.claim(BIG)).toBeUndefined();
     expect(await l.counts()).toEqual({ pending: 0, claimed: 0, done: 4 });
   });
+
+  it('counts a crashed run (a claim handed out again without complete or fail) as an attempt', async () => {
+    // prepare: two runs that died without a word
+    const l = await open(2);
+    await l.record(keys(4).map((k) => landed(k)));
+    const first = (await l.claim(BIG))!;
+    const again = (await l.claim(BIG))!;
+    // act
+    const half = (await l.claim(BIG))!;
+    // assess
+    expect(again).toEqual(first);
+    expect(half.files).toHaveLength(2);
+    expect(half.supersedes).toEqual([first.batchId]);
+  });
 });
