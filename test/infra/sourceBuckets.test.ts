@@ -21,7 +21,8 @@ const SOURCES = {
   SourceBucketNames: 'org-trail-logs-444455556666,firehose-cwl-777788889999',
   SourceBucketAccounts: '444455556666,777788889999',
 };
-const TOPICS = 'arn:aws:sns:us-east-1:444455556666:org-trail-delivery,arn:aws:sns:eu-west-1:777788889999:cwl-bucket';
+const TOPICS =
+  'arn:aws:sns:us-east-1:444455556666:org-trail-delivery,arn:aws:sns:eu-west-1:777788889999:cwl-bucket';
 const ROLES =
   'arn:aws:iam::444455556666:role/loglake-read,arn:aws:iam::777788889999:role/security/loglake-read';
 
@@ -54,7 +55,8 @@ describe('source buckets in infra/loglake.yaml', () => {
     const sids = transformStatements(resources).map((s) => s.Sid);
     for (const sid of ['SourceBucketObjects', 'SourceBuckets', 'SourceReadRoles', 'SourceBucketKeys'])
       expect(sids).not.toContain(sid);
-    for (const name of Object.keys(resources)) expect(name).not.toMatch(/^SourceTopicSubscription|^SourceObject/);
+    for (const name of Object.keys(resources))
+      expect(name).not.toMatch(/^SourceTopicSubscription|^SourceObject/);
   });
 
   it('accepts S3 notifications from exactly the source buckets and their accounts', () => {
@@ -67,7 +69,11 @@ describe('source buckets in infra/loglake.yaml', () => {
       'arn:*:s3:::org-trail-logs-444455556666',
       'arn:*:s3:::firehose-cwl-777788889999',
     ]);
-    expect(s3.Condition!.StringEquals!['aws:SourceAccount']).toEqual([ACCOUNT, '444455556666', '777788889999']);
+    expect(s3.Condition!.StringEquals!['aws:SourceAccount']).toEqual([
+      ACCOUNT,
+      '444455556666',
+      '777788889999',
+    ]);
     // A bucket not listed, or one whose name merely starts like a listed one, matches none of them.
     const arns = s3.Condition!.ArnLike!['aws:SourceArn'] as string[];
     for (const other of ['arn:aws:s3:::org-trail-logs-444455556666-copy', 'arn:aws:s3:::someone-else'])
@@ -94,9 +100,9 @@ describe('source buckets in infra/loglake.yaml', () => {
       expect(s.Condition).toEqual({
         StringEquals: { 'aws:ResourceAccount': [ACCOUNT, '444455556666', '777788889999'] },
       });
-    expect(grants(statements, 's3:GetObject', 'arn:aws:s3:::org-trail-logs-444455556666/AWSLogs/x.json.gz')).toBe(
-      true,
-    );
+    expect(
+      grants(statements, 's3:GetObject', 'arn:aws:s3:::org-trail-logs-444455556666/AWSLogs/x.json.gz'),
+    ).toBe(true);
     expect(grants(statements, 's3:GetObject', 'arn:aws:s3:::another-bucket/AWSLogs/x.json.gz')).toBe(false);
     // loglake never writes to a source bucket.
     for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:PutBucketNotification'])
@@ -107,7 +113,11 @@ describe('source buckets in infra/loglake.yaml', () => {
         ).toBe(false);
     // addapart never reads objects: it registers partitions from the notification alone.
     expect(
-      grants(roleStatements(resources.AddapartRole!), 's3:GetObject', 'arn:aws:s3:::firehose-cwl-777788889999/k'),
+      grants(
+        roleStatements(resources.AddapartRole!),
+        's3:GetObject',
+        'arn:aws:s3:::firehose-cwl-777788889999/k',
+      ),
     ).toBe(false);
   });
 
@@ -126,7 +136,9 @@ describe('source buckets in infra/loglake.yaml', () => {
       Resource: ROLES.split(','),
     });
     expect(bySid(statements, 'SourceBucketKeys')).toMatchObject({ Action: ['kms:Decrypt'], Resource: [key] });
-    const assumable = statements.filter((s) => actionsOf(s).some((a) => wildcardMatch(a, 'sts:AssumeRole', true)));
+    const assumable = statements.filter((s) =>
+      actionsOf(s).some((a) => wildcardMatch(a, 'sts:AssumeRole', true)),
+    );
     expect(assumable.flatMap(resourcesOf)).toEqual(ROLES.split(','));
   });
 
@@ -136,7 +148,9 @@ describe('source buckets in infra/loglake.yaml', () => {
     expect(sns.Principal).toEqual({ Service: 'sns.amazonaws.com' });
     expect(sns.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': TOPICS.split(',') } });
     const subscriptions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SNS::Subscription');
-    const toQueue = subscriptions.filter(([, r]) => r.Properties.Protocol === 'sqs').map(([, r]) => r.Properties);
+    const toQueue = subscriptions
+      .filter(([, r]) => r.Properties.Protocol === 'sqs')
+      .map(([, r]) => r.Properties);
     expect(toQueue).toEqual([
       {
         Protocol: 'sqs',
@@ -189,7 +203,8 @@ describe('source buckets in infra/loglake.yaml', () => {
       { SourceSnsTopicArns: 'arn:aws:sqs:us-east-1:444455556666:q' },
       { SourceReadRoleArns: 'arn:aws:iam::444455556666:user/someone' },
     ];
-    for (const p of bad) expect(() => resolveTemplate({ CodeBucket: 'code', ...p })).toThrow(/AllowedPattern/);
+    for (const p of bad)
+      expect(() => resolveTemplate({ CodeBucket: 'code', ...p })).toThrow(/AllowedPattern/);
   });
 
   it('tells a bucket owner where to point the notification and whom to grant reads', () => {

@@ -13,7 +13,9 @@ const TEMPLATE = 'infra/loglake.yaml';
  * Variables agreed with the code that reads them, which lands on another branch (issue 8.3: the
  * live configuration). liveConfig.test.ts checks their values.
  */
-const PENDING_IN_CODE = CONFIG_ENV_VARS.includes('LOGLAKE_LIVE_CONFIG_URI') ? [] : ['LOGLAKE_LIVE_CONFIG_URI'];
+const PENDING_IN_CODE = CONFIG_ENV_VARS.includes('LOGLAKE_LIVE_CONFIG_URI')
+  ? []
+  : ['LOGLAKE_LIVE_CONFIG_URI'];
 type Resource = { Type: string; DependsOn?: string | string[]; Properties: Record<string, unknown> };
 const template = parse(readFileSync(TEMPLATE, 'utf8')) as {
   Parameters: Record<string, { Default?: unknown }>;
