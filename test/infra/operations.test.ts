@@ -11,7 +11,7 @@ import {
   type Resource,
   resolveTemplate,
   roleStatements,
-  type Statement,
+  statementsOf,
 } from './resolveTemplate.ts';
 
 const BASE = { CodeBucket: 'code' };
@@ -45,10 +45,11 @@ describe('operations in infra/loglake.yaml', () => {
   });
 
   it('alarms on errors of both functions', () => {
-    for (const [alarm, fn] of [
+    const watched: [string, string][] = [
       ['AddapartErrorsAlarm', 'AddapartFunction'],
       ['TransformErrorsAlarm', 'TransformFunction'],
-    ]) {
+    ];
+    for (const [alarm, fn] of watched) {
       expect(all[alarm]!.Properties).toMatchObject({
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -135,9 +136,7 @@ describe('operations in infra/loglake.yaml', () => {
       (s) => s.Effect === 'Allow' && JSON.stringify(s.Action).includes('sqs:SendMessage'),
     );
     expect(sends.some((s) => s.Resource === '{TransformInvokeDLQ.Arn}')).toBe(true);
-    const policy = (
-      resources.TransformInvokeDLQPolicy!.Properties.PolicyDocument as { Statement: Statement[] }
-    ).Statement;
+    const policy = statementsOf(resources.TransformInvokeDLQPolicy!.Properties.PolicyDocument);
     expect(policy).toEqual([
       expect.objectContaining({
         Principal: { Service: 'events.amazonaws.com' },

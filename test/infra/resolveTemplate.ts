@@ -201,6 +201,11 @@ export function wildcardMatch(pattern: string, value: string, caseInsensitive = 
 
 /** The statements of every inline policy of an IAM role. */
 export function roleStatements(role: Resource): Statement[] {
-  const policies = (role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
-  return policies.flatMap((p) => p.PolicyDocument.Statement);
+  const policies = (role.Properties.Policies ?? []) as unknown as { PolicyDocument: Json }[];
+  return policies.flatMap((p) => statementsOf(p.PolicyDocument));
+}
+
+/** The statements of a resolved policy document (a resource's `PolicyDocument`). */
+export function statementsOf(document: Json | undefined): Statement[] {
+  return ((document ?? {}) as unknown as { Statement: Statement[] }).Statement;
 }

@@ -12,6 +12,7 @@ import {
   resourcesOf,
   roleStatements,
   type Statement,
+  statementsOf,
   wildcardMatch,
 } from './resolveTemplate.ts';
 
@@ -27,7 +28,7 @@ const ROLES =
   'arn:aws:iam::444455556666:role/loglake-read,arn:aws:iam::777788889999:role/security/loglake-read';
 
 const queueStatements = (resources: Record<string, Resource>): Statement[] =>
-  (resources.NotificationsQueuePolicy!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+  statementsOf(resources.NotificationsQueuePolicy!.Properties.PolicyDocument);
 const transformStatements = (resources: Record<string, Resource>): Statement[] =>
   roleStatements(resources.TransformRole!);
 const bySid = (statements: Statement[], sid: string): Statement | undefined =>

@@ -13,6 +13,7 @@ import {
   resourcesOf,
   roleStatements,
   type Statement,
+  statementsOf,
   wildcardMatch,
 } from './resolveTemplate.ts';
 
@@ -27,7 +28,7 @@ const policyOf = (resources: Record<string, Resource>, bucket: string): Statemen
       JSON.stringify(r.Properties.Bucket) === JSON.stringify(`{ref:${bucket}}`),
   );
   expect(policies, `one bucket policy for ${bucket}`).toHaveLength(1);
-  return (policies[0]!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+  return statementsOf(policies[0]!.Properties.PolicyDocument);
 };
 
 /** Every key anywhere in a JSON value. */
