@@ -71,6 +71,17 @@ describe('live configuration in infra/loglake.yaml', () => {
         '{ReadreadyBucket.Arn}/_loglake/ledger/x',
       ),
     ).toBe(false);
+    // addapart writes only its own records: no readready table data, no ledger, not the live config.
+    const addapart = roleStatements(resources.AddapartRole!);
+    expect(allows(addapart, 's3:PutObject', '{QuarantineBucket.Arn}/addapart/0f1e.json')).toBe(true);
+    expect(allows(addapart, 's3:PutObject', '{ReadreadyBucket.Arn}/_loglake/addapart/runs/r1.json')).toBe(
+      true,
+    );
+    for (const key of [
+      'from_cloudtrail_readready/calendarday=2026-12-01/x.parquet',
+      '_loglake/ledger/done/x',
+    ])
+      expect(allows(addapart, 's3:PutObject', `{ReadreadyBucket.Arn}/${key}`), key).toBe(false);
   });
 
   it('refuses a key that is not a JSON object key', () => {
