@@ -48,6 +48,12 @@ describe('live configuration in infra/loglake.yaml', () => {
     }
   });
 
+  it('tells both functions that the stack’s buckets belong to its own account (ExpectedBucketOwner)', () => {
+    const { resources } = resolveTemplate({ CodeBucket: 'code' });
+    for (const fn of Object.keys(FUNCTIONS))
+      expect(envOf(resources[fn]!.Properties).LOGLAKE_RAW_BUCKET_OWNER, fn).toBe('111122223333');
+  });
+
   it('lets each function read exactly that object, and not publish it', () => {
     const { resources } = resolveTemplate({ CodeBucket: 'code' });
     const object = '{ReadreadyBucket.Arn}/_loglake/config/live.json';
