@@ -306,3 +306,19 @@ describe('nothing is lost uncounted', () => {
     expect(q?.uncompressedBytesRead).toBe(Buffer.byteLength(text));
   });
 });
+
+describe('reasons never quote the input', () => {
+  it('an invalid document starting with a secret is reported without it', async () => {
+    const { duck } = await both([
+      { key: ctKey('secret'), body: gzipSync('hunter2-password {"Records":[]}') },
+    ]);
+    const [q] = duck.summary.runs.flatMap((r) => r.quarantinedFiles);
+    expect(q?.reason).toBe('invalid_json');
+    expect(q?.message).not.toContain('hunter2');
+    const text = '{"Records":[' + JSON.stringify(ctRecord({ userAgent: 'sekrit-token' })) + ' sekrit-token]}';
+    const { duck: d2 } = await both([{ key: ctKey('secret2'), body: gzipSync(text) }]);
+    const [q2] = d2.summary.runs.flatMap((r) => r.quarantinedFiles);
+    expect(q2?.reason).toBe('invalid_json');
+    expect(q2?.message).not.toContain('sekrit');
+  });
+});
