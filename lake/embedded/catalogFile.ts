@@ -26,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * operation. DuckDB lets one process at a time open a database file, and a process that kept it
  * open (a transform running for minutes) would lock `land`, `addapart` and `query` out. So the
  * file is ATTACHed on a connection of the process's in-memory DuckDB for each operation and
- * DETACHed after it (about 25 ms); a process that finds it taken waits with backoff and says so.
+ * DETACHed after it (some tens of ms, `bench/catalogFileBench.ts`); a process that finds it taken waits with backoff and says so.
  * Operations of one process run one after another on one connection; a nested one joins its outer one.
  */
 export class CatalogFile {
