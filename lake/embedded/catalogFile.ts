@@ -30,10 +30,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Operations of one process run one after another on one connection; a nested one joins its outer one.
  */
 export class CatalogFile {
-  readonly #scope = new AsyncLocalStorage<true>();
+  // DuckDB's file lock is per process (fcntl), so two lakes of one process on the same file are not
+  // kept apart by it: operations on one path queue up process-wide instead.
+  static readonly #tails = new Map<string, Promise<unknown>>();
+  static readonly #held = new AsyncLocalStorage<ReadonlySet<string>>();
   readonly #waitMs: number;
   readonly #onWait?: (message: string) => void;
-  #tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
     /** The connection whose default database is the catalog file during {@link use}. */
@@ -56,17 +58,27 @@ export class CatalogFile {
 
   /** Runs `fn` with the file attached (and the default database of {@link connection}). */
   use<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#scope.getStore()) return fn();
+    const held = CatalogFile.#held.getStore();
+    if (held?.has(this.path)) return fn();
     const run = async () => {
       await this.#attach();
       try {
-        return await this.#scope.run(true, fn);
+        return await CatalogFile.#held.run(new Set([...(held ?? []), this.path]), fn);
       } finally {
         await this.#detach();
       }
     };
-    const result = this.#tail.then(run, run);
-    this.#tail = result.catch(() => undefined);
+    const tail = CatalogFile.#tails.get(this.path) ?? Promise.resolve();
+    const result = tail.then(run, run);
+    const next = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    CatalogFile.#tails.set(this.path, next);
+    // Forget an idle path, so a long-lived process does not keep one entry per lake it ever opened.
+    void next.then(() => {
+      if (CatalogFile.#tails.get(this.path) === next) CatalogFile.#tails.delete(this.path);
+    });
     return result;
   }
 

@@ -14,7 +14,7 @@ import { main } from '../../cli/main.ts';
 import { generate } from '../../ingest/generate/index.ts';
 import { landFiles } from '../../ingest/land.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
-import { tempLake } from '../helpers/tempLake.ts';
+import { reopenLake, tempLake } from '../helpers/tempLake.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/loglake.js', import.meta.url));
 const KEY =
@@ -76,4 +76,22 @@ describe('two processes on one embedded lake', () => {
       await lander.done();
     }
   }, 120_000);
+
+  it('keeps two lakes of one process on the same folder from writing the catalog file at once', async () => {
+    // prepare: a second lake on the same folder (DuckDB's file lock does not separate one process)
+    const other = await reopenLake(t.dir);
+    const file = (i: number) => ({ key: `k${i}`, source: 'cloudtrail', size: 1, partition: ['x'] });
+    try {
+      // act
+      const recorded = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? t.lake : other).ledger.record([file(i % 30)])),
+      );
+      // assess
+      expect(recorded.reduce((a, b) => a + b, 0)).toBe(30);
+      expect(await t.lake.ledger.counts()).toEqual({ pending: 30, claimed: 0, done: 0 });
+      expect(await other.ledger.counts()).toEqual({ pending: 30, claimed: 0, done: 0 });
+    } finally {
+      await other.close();
+    }
+  });
 });
