@@ -131,7 +131,11 @@ export function assertPrecedence(sources: readonly SourceDefinition[]): void {
  */
 export async function loadSources(
   dirs: readonly string[] = [],
-  opts: { overrides?: Readonly<Record<string, SourceOverride>> } = {},
+  opts: {
+    overrides?: Readonly<Record<string, SourceOverride>>;
+    /** Off for tools that report conflicts themselves (`sources validate`, `sources test`). */
+    checkPrecedence?: boolean;
+  } = {},
 ): Promise<SourceDefinition[]> {
   const byName = new Map<string, SourceDefinition>();
   const errors: string[] = [];
@@ -151,6 +155,6 @@ export async function loadSources(
   }
   if (errors.length > 0) throw new SourceDefinitionError(errors.join('\n'), { files: errors.length });
   const sources = applyOverrides([...byName.values()], opts.overrides ?? {});
-  assertPrecedence(sources);
+  if (opts.checkPrecedence ?? true) assertPrecedence(sources);
   return sources;
 }

@@ -53,7 +53,8 @@ export function matchSource(key: string, sources: readonly SourceDefinition[]): 
     if (groups !== undefined) hits.push({ source, groups });
   }
   const top = Math.max(...hits.map((h) => h.source.raw.priority));
-  if (skip !== undefined && (hits.length === 0 || skip.raw.priority >= top)) return { kind: 'skip', source: skip };
+  if (skip !== undefined && (hits.length === 0 || skip.raw.priority >= top))
+    return { kind: 'skip', source: skip };
   if (hits.length === 0) return { kind: 'none' };
   const winners = hits.filter((h) => h.source.raw.priority === top);
   if (winners.length > 1) return { kind: 'ambiguous', sources: winners.map((w) => w.source) };
@@ -88,7 +89,10 @@ export function precedenceConflicts(
     ...extraKeys,
   ];
   const conflicts: PrecedenceConflict[] = [];
+  const done = new Set<string>();
   for (const { key, from } of keys) {
+    if (done.has(key)) continue;
+    done.add(key);
     const m = matchSource(key, sources);
     if (m.kind === 'ambiguous') conflicts.push({ key, from, sources: m.sources.map((s) => s.name) });
   }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { definitionCrossChecks } from './crossChecks.ts';
 import { closest } from './closest.ts';
+import { definitionCrossChecks } from './crossChecks.ts';
 import { sourceDefinitionSchema } from './schema.ts';
 
 /** One thing wrong (or worth a look) in a definition file, with where and how to fix it. */

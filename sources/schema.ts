@@ -127,6 +127,10 @@ export const sourceDefinitionSchema = z
         line_pattern: regex.optional(),
         /** For `lines`: lines that are not events (a header), skipped and counted as `skipped_line`. */
         skip_lines: z.array(regex).default([]),
+        /** For text: capture values that mean "no value" (VPC Flow Logs and ALB write `-`). */
+        null_values: z.array(z.string()).default([]),
+        /** For text: captures holding epoch seconds (VPC Flow Logs `start`, `end`), read as epoch milliseconds. */
+        epoch_seconds: z.array(z.string().min(1)).default([]),
         /** `cloudwatch_logs`: CloudWatch Logs subscription envelopes (DATA_MESSAGE / CONTROL_MESSAGE). */
         envelope: z.enum(['none', 'cloudwatch_logs']).default('none'),
         /** For `cloudwatch_logs`: parse each log event's `message` as JSON into `msg` when it is JSON. */
@@ -158,7 +162,12 @@ export const sourceDefinitionSchema = z
   .strict()
   .superRefine((def, ctx) => {
     for (const issue of definitionCrossChecks(def)) {
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, params: { hint: issue.hint } });
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.path,
+        message: issue.message,
+        params: { hint: issue.hint },
+      });
     }
   });
 

@@ -1,6 +1,9 @@
 import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { decompress } from './decompress.ts';
+import { messageFields } from './framings/messageFields.ts';
+import { recordsAtPath } from './framings/recordsAtPath.ts';
+import { decodeTextLines } from './framings/textLines.ts';
 import type { Event, Projector } from './project.ts';
 import { splitConcatenated } from './splitConcatenated.ts';
 
@@ -87,14 +90,14 @@ function eventsOf(
         } catch {
           msg = undefined;
         }
-      }
+      } else if (decode.message_format === 'text') msg = messageFields(message, decode);
       emit({ owner, logGroup, logStream, id: logEvent.id, timestamp: logEvent.timestamp, message, msg });
     }
     return;
   }
   if (decode.records !== undefined) {
-    const records = isObject(doc) ? doc[decode.records] : undefined;
-    if (!Array.isArray(records)) {
+    const records = isObject(doc) ? recordsAtPath(doc, decode.records) : undefined;
+    if (records === undefined) {
       throw new DecodeError('unknown_envelope', `document ${index} has no ${decode.records} array`);
     }
     for (const r of records) emit(isObject(r) ? r : { value: r });
@@ -152,6 +155,10 @@ export function decodeText(
       rejected.push({ index, reason: p.rejection.reason, column: p.rejection.column });
     }
   };
+  if (source.decode.framing === 'lines') {
+    decodeTextLines(text, source.decode, { counts, rejected, emit });
+    return { counts, uncompressedBytes, rowsByDay, rejected };
+  }
   try {
     const docs = frame(text, source.decode.framing);
     docs.forEach((doc, i) => {
