@@ -43,7 +43,9 @@ export const configSchema = z
     sourceOverrides: z
       .record(
         z.string(),
-        z.object({ priority: z.number().int().optional(), key_filters: z.array(keyFilterSchema).optional() }).strict(),
+        z
+          .object({ priority: z.number().int().optional(), key_filters: z.array(keyFilterSchema).optional() })
+          .strict(),
       )
       .default({}),
     filter: z

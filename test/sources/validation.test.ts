@@ -17,7 +17,15 @@ const problemsOf = (value: unknown): DefinitionProblem[] => {
   return [];
 };
 
-const valid = () => ({
+/** A definition as loose data, to break on purpose. */
+interface Loose {
+  raw: Record<string, unknown>;
+  decode: Record<string, unknown>;
+  readready: Record<string, unknown> & { columns: unknown[] };
+  [field: string]: unknown;
+}
+
+const valid = (): Loose => ({
   name: 'team',
   raw: {
     key_pattern: '^logs/(?<account>\\d{12})/(?<year>\\d{4})/[^/]+$',
@@ -32,7 +40,7 @@ const valid = () => ({
 
 describe('validation that helps', () => {
   it('reports type errors and cross-field mistakes together, one per line, each with file, path and hint', () => {
-    const def = valid() as Record<string, any>;
+    const def = valid();
     def.raw.account_capture = 'acct';
     def.raw.region_capture = 'region';
     def.raw.partition_keys = ['account', 'year', 'month'];
@@ -67,7 +75,7 @@ describe('validation that helps', () => {
   });
 
   it('checks example keys against the key pattern, and the pieces text framings need', () => {
-    const def = valid() as Record<string, any>;
+    const def = valid();
     def.raw.example_keys = ['logs/111122223333/2026/a.json', 'other/111122223333/2026/a.json'];
     def.decode = { framing: 'lines' };
     const problems = problemsOf(def);
