@@ -114,10 +114,14 @@ describe('sources test: a dry run on samples', () => {
     expect(report.samples.map((s) => s.quarantined?.reason)).toEqual([
       undefined,
       'corrupt_compression',
-      'invalid_json',
+      undefined,
     ]);
     expect(report.samples[0]!.rejected).toEqual([{ index: 1, reason: 'bad_time' }]);
-    expect(report.totals).toMatchObject({ eventsIn: 3, rows: 1, quarantined: 2 });
+    // One bad NDJSON line is quarantined alone; the rest of its file is kept.
+    expect(report.samples[2]!.rejected).toEqual([
+      expect.objectContaining({ index: 1, reason: 'invalid_json' }),
+    ]);
+    expect(report.totals).toMatchObject({ eventsIn: 4, rows: 2, quarantined: 2 });
     expect(report.reconciled).toBe(true);
   });
 

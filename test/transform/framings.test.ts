@@ -5,8 +5,12 @@ import { decodeText } from '../../transform/decodeFile.ts';
 import { compileProjector } from '../../transform/project.ts';
 import { compileSqlPlan, SqlPlanUnsupported } from '../../transform/sqlPlan.ts';
 
-const readready = (columns: { name: string; type: string; path: string }[], time = 't') => ({
-  time: { path: time, format: 'iso8601' },
+const readready = (
+  columns: { name: string; type: string; path: string }[],
+  time = 't',
+  format = 'iso8601',
+) => ({
+  time: { path: time, format },
   columns,
 });
 
@@ -56,8 +60,12 @@ describe('text lines framing', () => {
   });
 
   it('is left to the JavaScript decoder by the SQL engine', () => {
-    const { source } = decodeWith(def, '');
+    const { source } = decodeWith(def, '2026-11-01T09:00:00Z employee-1 3 1793523600');
     expect(() => compileSqlPlan(source)).toThrow(SqlPlanUnsupported);
+  });
+
+  it('calls a file without a line empty', () => {
+    expect(() => decodeWith(def, '\n\r\n')).toThrow(/no line of text/);
   });
 });
 
@@ -107,6 +115,7 @@ describe('CloudWatch Logs envelopes around text messages', () => {
         { name: 'message', type: 'string', path: 'message' },
       ],
       'timestamp',
+      'epoch_millis',
     ),
   };
 

@@ -1,5 +1,5 @@
+import { DecodeError } from '../../lake/errors.ts';
 import type { SourceDefinition } from '../../sources/loader.ts';
-import type { EventQuarantine, FileCounts } from '../decodeFile.ts';
 import type { Event } from '../project.ts';
 
 type Decode = SourceDefinition['decode'];
@@ -35,42 +35,60 @@ export function lineReader(decode: Decode): LineReader {
   return reader;
 }
 
-/** Where the events of a text file go: the same counters and sink as JSON framings. */
+/** What a text file's lines become: events, skipped lines, or lines quarantined alone. */
 export interface LineSink {
-  counts: FileCounts;
-  rejected: EventQuarantine[];
-  emit(event: Event): void;
+  event(event: Event): void;
+  skip(reason: 'skipped_line'): void;
+  reject(reason: 'unmatched_line'): void;
 }
 
 /**
- * Decodes `lines` framing: every non-empty line is one event. Lines matching `skip_lines` (a
- * header) are skipped as `skipped_line`; a line that does not match `line_pattern` is quarantined
- * alone as `unmatched_line`, so one odd line never costs its file, and nothing is lost silently.
+ * Decodes `lines` framing as text arrives in chunks: every non-empty line is one event. Lines
+ * matching `skip_lines` (a header) are skipped as `skipped_line`; a line that does not match
+ * `line_pattern` is quarantined alone as `unmatched_line`, so one odd line never costs its file.
+ * A file without a single line is an `empty_file`, as for the JSON framings.
  */
-export function decodeTextLines(text: string, decode: Decode, sink: LineSink): void {
-  const read = lineReader(decode);
-  const skips = decode.skip_lines.map((p) => new RegExp(p));
-  const { counts } = sink;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const line = text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end);
-    start = end + 1;
-    if (line.trim() === '') continue;
-    if (skips.some((r) => r.test(line))) {
-      counts.eventsIn++;
-      counts.skipped.skipped_line = (counts.skipped.skipped_line ?? 0) + 1;
-      continue;
+export class TextLines {
+  readonly #read: LineReader;
+  readonly #skips: RegExp[];
+  #rest = '';
+  #lines = 0;
+
+  constructor(
+    decode: Decode,
+    private readonly sink: LineSink,
+  ) {
+    this.#read = lineReader(decode);
+    this.#skips = decode.skip_lines.map((p) => new RegExp(p));
+  }
+
+  push(text: string): void {
+    const chunk = this.#rest + text;
+    let start = 0;
+    for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
+      this.#line(chunk.slice(start, end));
+      start = end + 1;
     }
-    const event = read(line);
-    if (event === undefined) {
-      const index = counts.eventsIn++;
-      counts.quarantined++;
-      counts.quarantinedByReason.unmatched_line = (counts.quarantinedByReason.unmatched_line ?? 0) + 1;
-      sink.rejected.push({ index, reason: 'unmatched_line' });
-      continue;
+    this.#rest = chunk.slice(start);
+  }
+
+  end(): void {
+    this.#line(this.#rest);
+    this.#rest = '';
+    if (this.#lines === 0) {
+      throw new DecodeError('empty_file', 'the file holds no line of text (it is empty or blank)', {
+        eventsDecoded: 0,
+      });
     }
-    sink.emit(event);
+  }
+
+  #line(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return;
+    this.#lines++;
+    const event = this.#skips.some((r) => r.test(line)) ? 'skip' : this.#read(line);
+    if (event === 'skip') this.sink.skip('skipped_line');
+    else if (event === undefined) this.sink.reject('unmatched_line');
+    else this.sink.event(event);
   }
 }
