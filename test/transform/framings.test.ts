@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../lake/errors.ts';
 import { parseSourceDefinition } from '../../sources/loader.ts';
-import { decodeText } from '../../transform/decodeFile.ts';
+import { decodeText, FileDecoder } from '../../transform/decodeFile.ts';
 import { compileProjector } from '../../transform/project.ts';
 import { compileSqlPlan, SqlPlanUnsupported } from '../../transform/sqlPlan.ts';
 
@@ -62,6 +62,20 @@ describe('text lines framing', () => {
   it('is left to the JavaScript decoder by the SQL engine', () => {
     const { source } = decodeWith(def, '2026-11-01T09:00:00Z employee-1 3 1793523600');
     expect(() => compileSqlPlan(source)).toThrow(SqlPlanUnsupported);
+  });
+
+  it('gives the same events when the text arrives in chunks cut anywhere (streamed large files)', () => {
+    const text = Array.from(
+      { length: 50 },
+      (_, i) => `2026-11-01T09:00:${String(i).padStart(2, '0')}Z employee-${i} ${i} ${1793523600 + i}`,
+    ).join('\r\n');
+    const whole = decodeWith(def, text);
+    const d = new FileDecoder('k', whole.source, compileProjector(whole.source));
+    for (let at = 0; at < text.length; at += 7) d.push(text.slice(at, at + 7));
+    d.end();
+    expect([...d.takeRows().values()].flat().map((l) => JSON.parse(l))).toEqual(whole.rows);
+    expect(d.counts).toEqual(whole.counts);
+    expect(whole.counts.rows).toBe(50);
   });
 
   it('calls a file without a line empty', () => {
