@@ -122,3 +122,13 @@ export async function decodeRawFile(
   lap('spoolMs');
   return { ok: true, counts: decoder.counts, uncompressedBytes, rejected: decoder.rejected };
 }
+
+/** The outcome of a raw object too big to read. */
+export function tooLargeToRead(size: number, limit: number): FileOutcome & { ok: false } {
+  return {
+    ok: false,
+    reason: 'too_large',
+    message: `stored size ${size} bytes exceeds the limit of ${limit} bytes; not read`,
+    eventsDecoded: 0,
+  };
+}
