@@ -4,7 +4,12 @@ import type { KeyFilter } from './schema.ts';
 /** How one raw key maps to the source definitions. */
 export type SourceMatch =
   /** `source` owns the key; `others` also match it, at a lower priority. */
-  | { kind: 'match'; source: SourceDefinition; groups: Record<string, string>; others: SourceDefinition[] }
+  | {
+      kind: 'match';
+      source: SourceDefinition;
+      groups: Record<string, string | undefined>;
+      others: SourceDefinition[];
+    }
   /** A skip pattern of `source` matches: the key is never data (a digest, a health check). */
   | { kind: 'skip'; source: SourceDefinition }
   /** Several definitions of the same, highest priority match: nothing says which one wins. */
@@ -25,12 +30,16 @@ function passes(filter: KeyFilter, value: string | undefined): boolean {
   return re.test(v) === (filter.matches !== undefined);
 }
 
+const NO_GROUPS: Record<string, string | undefined> = Object.freeze({});
+
 /** The named captures of `key` when it is the source's (pattern and key filters), else `undefined`. */
-export function keyGroups(source: SourceDefinition, key: string): Record<string, string> | undefined {
+export function keyGroups(
+  source: SourceDefinition,
+  key: string,
+): Record<string, string | undefined> | undefined {
   const m = source.keyRegex.exec(key);
   if (m === null) return undefined;
-  const groups: Record<string, string> = {};
-  for (const [name, value] of Object.entries(m.groups ?? {})) if (value !== undefined) groups[name] = value;
+  const groups = m.groups ?? NO_GROUPS;
   for (const f of source.raw.key_filters) if (!passes(f, groups[f.capture])) return undefined;
   return groups;
 }
@@ -39,32 +48,39 @@ export function keyGroups(source: SourceDefinition, key: string): Record<string,
  * Which source owns a key: the one rule of precedence, shared by addapart, transform and
  * `sources test`. Every definition is tried; the highest `priority` among those whose key pattern
  * and key filters accept the key wins. A tie at the top is `ambiguous`, never a silent pick by load
- * order. A skip pattern applies unless a definition of higher priority claims the key.
+ * order. A skip pattern applies unless a definition of higher priority claims the key. One pass,
+ * no allocation for a key only one definition matches (addapart's hot path).
  */
 export function matchSource(key: string, sources: readonly SourceDefinition[]): SourceMatch {
-  const hits: { source: SourceDefinition; groups: Record<string, string> }[] = [];
+  let best: SourceDefinition | undefined;
+  let bestGroups: Record<string, string | undefined> = NO_GROUPS;
+  let tied: SourceDefinition[] | undefined;
+  let others: SourceDefinition[] | undefined;
   let skip: SourceDefinition | undefined;
   for (const source of sources) {
-    if (source.skipRegexes.some((r) => r.test(key))) {
-      if (skip === undefined || source.raw.priority > skip.raw.priority) skip = source;
+    const priority = source.raw.priority;
+    if (source.skipRegexes.length > 0 && source.skipRegexes.some((r) => r.test(key))) {
+      if (skip === undefined || priority > skip.raw.priority) skip = source;
       continue;
     }
     const groups = keyGroups(source, key);
-    if (groups !== undefined) hits.push({ source, groups });
+    if (groups === undefined) continue;
+    if (best === undefined || priority > best.raw.priority) {
+      if (best !== undefined) (others ??= []).push(best, ...(tied ?? []));
+      best = source;
+      bestGroups = groups;
+      tied = undefined;
+    } else if (priority === best.raw.priority) {
+      (tied ??= []).push(source);
+    } else {
+      (others ??= []).push(source);
+    }
   }
-  const top = Math.max(...hits.map((h) => h.source.raw.priority));
-  if (skip !== undefined && (hits.length === 0 || skip.raw.priority >= top))
+  if (skip !== undefined && (best === undefined || skip.raw.priority >= best.raw.priority))
     return { kind: 'skip', source: skip };
-  if (hits.length === 0) return { kind: 'none' };
-  const winners = hits.filter((h) => h.source.raw.priority === top);
-  if (winners.length > 1) return { kind: 'ambiguous', sources: winners.map((w) => w.source) };
-  const [winner] = winners as [(typeof winners)[number]];
-  return {
-    kind: 'match',
-    source: winner.source,
-    groups: winner.groups,
-    others: hits.filter((h) => h !== winner).map((h) => h.source),
-  };
+  if (best === undefined) return { kind: 'none' };
+  if (tied !== undefined) return { kind: 'ambiguous', sources: [best, ...tied] };
+  return { kind: 'match', source: best, groups: bestGroups, others: others ?? [] };
 }
 
 /** A key that several definitions claim with nothing saying which wins. */
