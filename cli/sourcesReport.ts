@@ -42,6 +42,7 @@ export function renderTryReport(report: TryReport): string[] {
   if (report.rows.length > 0) out.push(renderTable(cols, report.rows, 40));
   else out.push('  (no rows)');
   out.push('', 'columns (filled rows / rows):');
+  const width = Math.max(...report.columns.map((c) => c.name.length)) + 1;
   for (const c of report.columns) {
     const pct = c.rows > 0 ? Math.round((100 * c.filled) / c.rows) : 0;
     const empty = c.filled === 0;
@@ -49,7 +50,7 @@ export function renderTryReport(report: TryReport): string[] {
       .map((m) => `path ${m.path} never occurs${m.closest ? `; closest existing path: ${m.closest}` : ''}`)
       .join('; ');
     out.push(
-      `  ${empty ? 'EMPTY' : 'ok   '}  ${c.name.padEnd(24)} ${c.type.padEnd(9)} ${num(c.filled)}/${num(c.rows)} (${pct}%)${hints ? `  ${hints}` : ''}`,
+      `  ${empty ? 'EMPTY' : 'ok   '}  ${c.name.padEnd(width)} ${c.type.padEnd(9)} ${num(c.filled)}/${num(c.rows)} (${pct}%)${hints ? `  ${hints}` : ''}`,
     );
   }
   for (const w of report.warnings) out.push(`warning: ${w}`);

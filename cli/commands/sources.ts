@@ -38,6 +38,10 @@ async function validate(ctx: CommandContext, files: string[]): Promise<number> {
       io.out(
         `${f}: ok (${def.name}: ${def.rawTable} → ${def.readreadyTable}, ${def.readready.columns.length} columns)`,
       );
+      if (def.raw.example_keys.length === 0)
+        io.err(
+          `${f}: warning: raw.example_keys: none given (hint: add a real key or two, so an overlap with another definition is found at start-up, not only on samples)`,
+        );
     } catch (err) {
       if (!(err instanceof SourceDefinitionError)) throw err;
       failed = true;

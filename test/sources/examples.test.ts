@@ -41,6 +41,29 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    example: 'config',
+    source: 'config',
+    firehose: false,
+    counts: { eventsIn: 2, rows: 2, skipped: {}, quarantined: 0 },
+    sql: 'SELECT resourceid, status, configurationstateid, tags, calendarday FROM from_config_readready ORDER BY eventtime',
+    expected: [
+      {
+        resourceid: 'example-bucket-1',
+        status: 'OK',
+        configurationstateid: 1793521965123,
+        tags: '{"team":"platform"}',
+        calendarday: '2026-11-01',
+      },
+      {
+        resourceid: 'example-bucket-2',
+        status: 'ResourceDeleted',
+        configurationstateid: 1793522402001,
+        tags: '{}',
+        calendarday: '2026-11-01',
+      },
+    ],
+  },
+  {
     example: 'waf',
     source: 'waf',
     firehose: true,
@@ -209,6 +232,7 @@ describe('worked example definitions', () => {
         'bedrock',
         'cloudtrail',
         'cloudwatch',
+        'config',
         'securityhub',
         'vpcflow',
         'vpcflow_cwl',

@@ -186,7 +186,15 @@ describe('sources test: a dry run on samples', () => {
     expect(r.err).toContain(`${broken}: raw.key_pattern:`);
     expect(r.err).toContain(`${broken}: decode.framing:`);
     expect(r.err).toContain('is matched by cloudwatch and waf at the same priority');
-    expect((await run('sources', 'validate', join(EXAMPLES, 'waf.yaml'))).code).toBe(0);
+    const clean = await run('sources', 'validate', join(EXAMPLES, 'waf.yaml'));
+    expect([clean.code, clean.err]).toEqual([0, '']);
+    await writeFile(
+      noPriority,
+      (await readFile(join(EXAMPLES, 'waf.yaml'), 'utf8')).replace(/ {2}example_keys:\n.*\n/, ''),
+    );
+    const unchecked = await run('sources', 'validate', noPriority);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.err).toContain('warning: raw.example_keys: none given');
   });
 });
 
