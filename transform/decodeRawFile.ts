@@ -49,6 +49,15 @@ const SPILL_CHARS = 32 * 1024 * 1024;
 /** Default limit of a file's decompressed size: beyond it the file is `too_large`. */
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
 
+/** When a file streams rather than decoding in one piece (defaults above; tests set them small). */
+export interface StreamingLimits {
+  wholeInputBytes?: number;
+  wholeOutputBytes?: number;
+  /** Bytes per decompressed chunk. */
+  chunkBytes?: number;
+  spillChars?: number;
+}
+
 async function appendRows(spool: Spool, table: string, projector: Projector, rows: Map<string, string[]>) {
   for (const [day, lines] of rows) await spool.append(table, day, projector.columns, lines);
 }
@@ -66,10 +75,16 @@ export async function decodeRawFile(
   source: SourceDefinition,
   projector: Projector,
   bytes: Uint8Array,
-  opts: { maxUncompressedBytes?: number; stages?: DecodeStages } = {},
+  opts: { maxUncompressedBytes?: number; stages?: DecodeStages; streaming?: StreamingLimits } = {},
 ): Promise<FileOutcome> {
   const stages = opts.stages ?? emptyDecodeStages();
   const limit = opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+  const {
+    wholeInputBytes = WHOLE_INPUT_BYTES,
+    wholeOutputBytes = WHOLE_OUTPUT_BYTES,
+    chunkBytes,
+    spillChars = SPILL_CHARS,
+  } = opts.streaming ?? {};
   let t = performance.now();
   const lap = (stage: keyof DecodeStages) => {
     const now = performance.now();
@@ -82,12 +97,12 @@ export async function decodeRawFile(
   let uncompressedBytes = 0;
   try {
     let whole: Buffer | undefined;
-    if (bytes.byteLength <= WHOLE_INPUT_BYTES) {
+    if (bytes.byteLength <= wholeInputBytes) {
       try {
-        whole = await decompress(bytes, { maxOutputBytes: Math.min(limit, WHOLE_OUTPUT_BYTES) });
+        whole = await decompress(bytes, { maxOutputBytes: Math.min(limit, wholeOutputBytes) });
       } catch (err) {
         // Too big to decompress in one piece, but within the limit: stream it instead.
-        if (!(err instanceof DecodeError && err.reason === 'too_large' && limit > WHOLE_OUTPUT_BYTES))
+        if (!(err instanceof DecodeError && err.reason === 'too_large' && limit > wholeOutputBytes))
           throw err;
       }
     }
@@ -97,10 +112,10 @@ export async function decodeRawFile(
       decoder.push(utf8Text(whole), true);
     } else {
       const utf8 = new Utf8Decoder();
-      for await (const chunk of decompressStream(bytes, { maxOutputBytes: limit })) {
+      for await (const chunk of decompressStream(bytes, { maxOutputBytes: limit, chunkBytes })) {
         uncompressedBytes += chunk.byteLength;
         decoder.push(utf8.push(chunk));
-        if (decoder.bufferedChars > SPILL_CHARS) {
+        if (decoder.bufferedChars > spillChars) {
           own ??= spool.child();
           await appendRows(own, table, projector, decoder.takeRows());
         }
