@@ -8,7 +8,7 @@ export type SourceMatch =
       kind: 'match';
       source: SourceDefinition;
       groups: Record<string, string | undefined>;
-      others: SourceDefinition[];
+      others: readonly SourceDefinition[];
     }
   /** A skip pattern of `source` matches: the key is never data (a digest, a health check). */
   | { kind: 'skip'; source: SourceDefinition }
@@ -31,6 +31,7 @@ function passes(filter: KeyFilter, value: string | undefined): boolean {
 }
 
 const NO_GROUPS: Record<string, string | undefined> = Object.freeze({});
+const EMPTY: readonly SourceDefinition[] = Object.freeze([]);
 
 /** The named captures of `key` when it is the source's (pattern and key filters), else `undefined`. */
 export function keyGroups(
@@ -54,8 +55,9 @@ export function keyGroups(
 export function matchSource(key: string, sources: readonly SourceDefinition[]): SourceMatch {
   let best: SourceDefinition | undefined;
   let bestGroups: Record<string, string | undefined> = NO_GROUPS;
-  let tied: SourceDefinition[] | undefined;
-  let others: SourceDefinition[] | undefined;
+  // New arrays only when a second definition matches: the common case allocates none.
+  let tied: readonly SourceDefinition[] = EMPTY;
+  let others: readonly SourceDefinition[] = EMPTY;
   let skip: SourceDefinition | undefined;
   for (const source of sources) {
     const priority = source.raw.priority;
@@ -65,22 +67,25 @@ export function matchSource(key: string, sources: readonly SourceDefinition[]): 
     }
     const groups = keyGroups(source, key);
     if (groups === undefined) continue;
-    if (best === undefined || priority > best.raw.priority) {
-      if (best !== undefined) (others ??= []).push(best, ...(tied ?? []));
+    if (best === undefined) {
       best = source;
       bestGroups = groups;
-      tied = undefined;
+    } else if (priority > best.raw.priority) {
+      others = [...others, best, ...tied];
+      tied = EMPTY;
+      best = source;
+      bestGroups = groups;
     } else if (priority === best.raw.priority) {
-      (tied ??= []).push(source);
+      tied = [...tied, source];
     } else {
-      (others ??= []).push(source);
+      others = [...others, source];
     }
   }
   if (skip !== undefined && (best === undefined || skip.raw.priority >= best.raw.priority))
     return { kind: 'skip', source: skip };
   if (best === undefined) return { kind: 'none' };
-  if (tied !== undefined) return { kind: 'ambiguous', sources: [best, ...tied] };
-  return { kind: 'match', source: best, groups: bestGroups, others: others ?? [] };
+  if (tied.length > 0) return { kind: 'ambiguous', sources: [best, ...tied] };
+  return { kind: 'match', source: best, groups: bestGroups, others };
 }
 
 /** A key that several definitions claim with nothing saying which wins. */
