@@ -14,7 +14,7 @@ export async function openLake(
     onCatalogWait?: (message: string) => void;
   } = {},
 ): Promise<Lake> {
-  const sources = await loadSources(config.sourcesDirs);
+  const sources = await loadSources(config.sourcesDirs, { overrides: config.sourceOverrides });
   switch (config.mode) {
     case 'embedded':
       return openEmbeddedLake(config, sources, opts);
