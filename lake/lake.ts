@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FileFilterConfig } from '../addapart/filter.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
+import { applySources } from './applySources.ts';
 import type { LoglakeConfig } from './config.ts';
-import { applyLiveConfig, type LiveConfigStore } from './liveConfig.ts';
+import { type LiveConfigStore, liveState } from './liveConfig.ts';
 import type { Catalog, Ledger, NotificationQueue, ObjectStore, QueryEngine } from './ports.ts';
 import { rawTableDef, readreadyTableDef } from './tables.ts';
 
@@ -46,9 +47,13 @@ export async function ensureTables(lake: Lake): Promise<void> {
 }
 
 /**
- * Brings the lake's sources and filter up to date with the live configuration (cached for its TTL),
- * creating the tables of sources it adds. Called before each addapart batch and each transform claim.
+ * Brings the lake's sources and filter up to date with the live configuration (cached for its TTL):
+ * the filter is replaced, and the sources switched by {@link applySources}, which creates or
+ * updates only the tables that changed. Called before each addapart batch and each transform claim.
  */
 export async function refreshLiveConfig(lake: Lake): Promise<void> {
-  if (await applyLiveConfig(lake)) await ensureTables(lake);
+  const next = await liveState(lake);
+  if (next === undefined) return;
+  await applySources(lake, next.sources);
+  next.commit();
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FileFilterConfig } from '../addapart/filter.ts';
-import { parseSourceDefinition, type SourceDefinition } from '../sources/loader.ts';
+import { assertPrecedence, parseSourceDefinition, type SourceDefinition } from '../sources/loader.ts';
 import { ConfigError, errorMessage, ObjectNotFoundError } from './errors.ts';
 import type { ObjectStore } from './ports.ts';
 
@@ -72,6 +72,11 @@ export function parseLiveConfig(
     }
   });
   const merged = mergeSources(base, sources);
+  try {
+    assertPrecedence(merged);
+  } catch (cause) {
+    throw new ConfigError(`${origin}: ${errorMessage(cause)}`, { origin }, { cause });
+  }
   const owners = new Map<string, string>();
   for (const s of merged) {
     for (const table of [s.rawTable, s.readreadyTable]) {
@@ -204,22 +209,26 @@ export interface LiveConfigurable {
 }
 
 /**
- * Applies the current live configuration to a lake in place: its sources become the base ones plus
- * the live ones, and its filter the live filter (the recursion guard kept). Returns whether the
- * sources changed (the caller then ensures the new tables exist).
+ * What the current live configuration asks of a lake: the sources to run on (base plus live) and
+ * `commit`, which sets the filter (the recursion guard kept) and marks the version applied. Undefined
+ * when that version is already applied. The caller switches the sources, then commits, so a failed
+ * switch is tried again next time.
  */
-export async function applyLiveConfig(lake: LiveConfigurable): Promise<boolean> {
+export async function liveState(
+  lake: LiveConfigurable,
+): Promise<{ sources: SourceDefinition[]; commit(): void } | undefined> {
   const live = await lake.live.current();
   const version = live?.version ?? -1;
-  if (applied.get(lake) === version) return false;
-  applied.set(lake, version);
+  if (applied.get(lake) === version) return undefined;
   const base = lake.live.base;
-  const guard = lake.filter.guard;
-  lake.filter = { ...(live ? live.filter : base.filter), ...(guard ? { guard } : {}) };
-  const sources = live ? mergeSources(base.sources, live.sources) : [...base.sources];
-  const changed = sources.length !== lake.sources.length || sources.some((s, i) => s !== lake.sources[i]);
-  if (changed) lake.sources = sources;
-  return changed;
+  return {
+    sources: live ? mergeSources(base.sources, live.sources) : [...base.sources],
+    commit: () => {
+      const guard = lake.filter.guard;
+      lake.filter = { ...(live ? live.filter : base.filter), ...(guard ? { guard } : {}) };
+      applied.set(lake, version);
+    },
+  };
 }
 
 /** The live version each lake runs on, so an unchanged document is not applied again. */
