@@ -114,6 +114,11 @@ export interface RunManifest {
   /** `events in = rows + skipped + quarantined`, checked for every run. */
   reconciled: boolean;
   outputs: { table: string; calendarday: string; key: string; rows: number; bytes: number }[];
+  /**
+   * The batch's input files with their raw partition values, so a reconciliation can list which raw
+   * files a run processed (`loglake_run_files`). Absent in manifests written before it was added.
+   */
+  inputs?: { key: string; source: string; partition: string[] }[];
   /** Main-thread time per stage (ms). Reads and gunzip overlap with decoding, so `waitMs` is what they cost. */
   stages: TransformStages;
   quarantinedFiles: { key: string; reason: QuarantineReason; message: string }[];
@@ -375,6 +380,7 @@ export async function transformBatch(
       bySource,
       reconciled: isReconciled(totals) && Object.values(bySource).every(isReconciled),
       outputs,
+      inputs: claim.files.map((f) => ({ key: f.key, source: f.source, partition: f.partition })),
       stages,
       quarantinedFiles,
     };
