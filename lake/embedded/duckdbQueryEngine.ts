@@ -1,4 +1,5 @@
 import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
+import { escapeGlob } from '../duckdbGlob.ts';
 import { errorMessage, QueryError } from '../errors.ts';
 import type { QueryEngine, QueryResult } from '../ports.ts';
 import { quoteLiteral } from '../sqlQuote.ts';
@@ -51,7 +52,8 @@ export class DuckDBQueryEngine implements QueryEngine {
     const connection = await instance.connect();
     try {
       await createLakeObjects(connection, objects);
-      const allowed = [...objects.paths.values()].flat();
+      // DuckDB checks the path as written (the escaped pattern) and then each file it opens.
+      const allowed = [...objects.paths.values()].flat().flatMap((p) => [...new Set([p, escapeGlob(p)])]);
       await connection.run(`SET allowed_paths = [${allowed.map(quoteLiteral).join(', ')}]`);
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
