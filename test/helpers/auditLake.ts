@@ -88,3 +88,23 @@ export function plainRows(rows: readonly Record<string, unknown>[]): Record<stri
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])),
   );
 }
+
+/** Parameters for every query of the pack that fit the audit lake (the CLI, export and pack tests share them). */
+export const PACK_PARAMS: Record<string, Record<string, string>> = {
+  assume_role_by_identity: { from_day: '2026-11-01', to_day: '2026-11-02' },
+  console_logins_without_mfa: { from_day: '2026-11-01', to_day: '2026-11-02' },
+  errors_by_account: { from_day: '2026-11-01', to_day: '2026-11-02' },
+  events_per_day: { from_day: '2026-11-01', to_day: '2026-11-02' },
+  files_of_day: { day: '2026-11-01' },
+  iam_changes: { from_time: '2026-11-01 00:00', to_time: '2026-11-02 23:59:59' },
+  principal_activity_around_session: { review_id: 'employee-7-0fixture00000000a1' },
+  quarantined_files: { from_time: '2000-01-01 00:00', to_time: '2100-01-01 00:00' },
+  root_activity: { from_day: '2026-11-01', to_day: '2026-11-02' },
+  session_detail: { review_id: 'employee-7-0fixture00000000a1' },
+  sessions_by_principal: {
+    principal: 'arn:aws:sts::111122223333:assumed-role/OpsRole/employee-7',
+    from_day: '2026-11-01',
+    to_day: '2026-11-02',
+  },
+  sessions_without_lines: { from_day: '2026-11-01', to_day: '2026-11-02' },
+};
