@@ -1,4 +1,4 @@
-import type { ColumnDef } from '../lake/ports.ts';
+import type { ColumnDef, TableDef } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { RunManifest } from '../transform/transformBatch.ts';
 
@@ -93,4 +93,40 @@ export function runTableRows(
     };
   });
   return { run, files };
+}
+
+/** Catalog definitions of the two run tables: JSON lines under the control location's `tables/`. */
+export function runTableDefs(database: string, tablesLocation: (name: string) => string): TableDef[] {
+  return [
+    ['loglake_runs', LOGLAKE_RUNS_COLUMNS],
+    ['loglake_run_files', LOGLAKE_RUN_FILES_COLUMNS],
+  ].map(([name, columns]) => ({
+    database,
+    name: name as string,
+    location: tablesLocation(name as string),
+    format: 'json' as const,
+    columns: [...(columns as readonly ColumnDef[])],
+    partitionKeys: [],
+    parameters: { 'loglake.layer': 'control', classification: 'json' },
+  }));
+}
+
+/**
+ * The rows as JSON lines for the run tables' JSON SerDe: timestamps as `YYYY-MM-DD HH:MM:SS.fff`
+ * (UTC), the form Hive and Athena parse as TIMESTAMP.
+ */
+export function runTableNdjson(columns: readonly ColumnDef[], rows: readonly RunRow[]): string {
+  return rows
+    .map((r) => {
+      const out: RunRow = {};
+      for (const c of columns) {
+        const v = r[c.name] ?? null;
+        out[c.name] =
+          c.type === 'timestamp' && typeof v === 'string'
+            ? new Date(v).toISOString().replace('T', ' ').replace('Z', '')
+            : v;
+      }
+      return `${JSON.stringify(out)}\n`;
+    })
+    .join('');
 }

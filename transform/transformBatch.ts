@@ -5,6 +5,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
+import {
+  LOGLAKE_RUN_FILES_COLUMNS,
+  LOGLAKE_RUNS_COLUMNS,
+  runTableNdjson,
+  runTableRows,
+} from '../sql/runTables.ts';
 import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
 import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
 import type { FileCounts } from './decodeFile.ts';
@@ -387,6 +393,18 @@ export async function transformBatch(
     await ctx.control.put(`runs/${runId}.json`, JSON.stringify(manifest, null, 2), {
       contentType: 'application/json',
     });
+    // The reconciliation tables' rows (loglake_runs, loglake_run_files) for Athena's JSON SerDe.
+    const runRows = runTableRows(manifest, `runs/${runId}.json`, ctx.sources);
+    await ctx.control.put(
+      `tables/loglake_runs/${runId}.json`,
+      runTableNdjson(LOGLAKE_RUNS_COLUMNS, [runRows.run]),
+    );
+    if (runRows.files.length > 0) {
+      await ctx.control.put(
+        `tables/loglake_run_files/${runId}.json`,
+        runTableNdjson(LOGLAKE_RUN_FILES_COLUMNS, runRows.files),
+      );
+    }
     return manifest;
   } catch (err) {
     await engine.abort();
