@@ -16,6 +16,7 @@ export const LOGLAKE_RUNS_COLUMNS: readonly ColumnDef[] = [
   { name: 'events_skipped', type: 'bigint' },
   { name: 'events_quarantined', type: 'bigint' },
   { name: 'reconciled', type: 'boolean' },
+  { name: 'complete', type: 'boolean' },
   { name: 'outputs', type: 'bigint' },
   { name: 'manifest_key', type: 'string' },
 ];
@@ -71,6 +72,8 @@ export function runTableRows(
     events_skipped: sum(t.skipped),
     events_quarantined: t.quarantined,
     reconciled: manifest.reconciled,
+    // Manifests from before `complete` was recorded leave it unknown.
+    complete: (manifest as { complete?: boolean }).complete ?? null,
     outputs: manifest.outputs.length,
     manifest_key: manifestKey,
   };

@@ -98,7 +98,7 @@ describe('embedded readers see only what the catalog published (a kill -9 during
   }, 60_000);
 
   it('escapes each glob character as a class that matches only itself', () => {
-    expect(escapeGlob('/l/a*b?c[1]d.parquet')).toBe('/l/a[*]b[?]c[[]1[]]d.parquet');
+    expect(escapeGlob('/l/a*b?c[1]d{e}.parquet')).toBe('/l/a[*]b[?]c[[]1[]]d[{]e[}].parquet');
     expect(escapeGlob('/plain/path.parquet')).toBe('/plain/path.parquet');
   });
 });
