@@ -23,8 +23,11 @@ export interface DuckDBQueryEngineOptions {
   memoryLimit?: string;
 }
 
-/** Statement types a user's query may be: reading only. */
-const READ_ONLY = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+/**
+ * Statement types a user's query may be: SELECT only. EXPLAIN is left out because
+ * `EXPLAIN ANALYZE <statement>` runs the statement.
+ */
+const READ_ONLY = new Set<StatementType>([StatementType.SELECT]);
 
 /**
  * The embedded query engine: DuckDB over the readready Parquet the catalog has published.
@@ -34,7 +37,7 @@ const READ_ONLY = new Set<StatementType>([StatementType.SELECT, StatementType.EX
  * (escaped, so a key is never a glob), the reconciliation tables and the shared views. Once they
  * exist, file access is switched off except for those files (`enable_external_access = false`,
  * `allowed_paths`) and the configuration is locked, and each call must be exactly one read-only
- * statement (SELECT, or EXPLAIN of one): no COPY, ATTACH, SET, INSERT or DDL.
+ * statement, a SELECT: no COPY, EXPLAIN ANALYZE, ATTACH, SET, INSERT or DDL.
  */
 export class DuckDBQueryEngine implements QueryEngine {
   private constructor(

@@ -150,6 +150,7 @@ describe('loglake query is read-only and cannot reach the catalog, the ledger or
       ['CREATE TABLE t AS SELECT 1 AS a', /read-only|CREATE/],
       ['INSERT INTO loglake_runs (run_id) VALUES (?)', /read-only|INSERT/],
       ['DROP VIEW session_review', /read-only|DROP/],
+      ['EXPLAIN ANALYZE DELETE FROM loglake_runs', /read-only|EXPLAIN/],
       ['INSTALL httpfs', /read-only|INSTALL|LOAD/],
       ["SELECT getenv('HOME') AS h", /getenv|does not exist|disabled/],
     ];
