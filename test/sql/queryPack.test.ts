@@ -69,6 +69,21 @@ describe('the query pack', () => {
     await expect(run('no_such_query', {})).rejects.toThrow(/no query named no_such_query/);
   });
 
+  it('session_review has one row per StartSession, a denied one with its error and eventid', async () => {
+    const starts = audit.records.filter((r) => r.eventName === 'StartSession');
+    const rows = plainRows((await engine.query('SELECT * FROM session_review ORDER BY review_id')).rows);
+    expect(rows.map((r) => r.start_eventid).sort()).toEqual(starts.map((r) => r.eventID).sort());
+    const denied = rows.filter((r) => r.sessionid === null);
+    expect(denied).toEqual([
+      expect.objectContaining({
+        review_id: 'a0000000-0000-4000-8000-000000000001',
+        error_code: 'AccessDenied',
+        line_count: 0,
+        source_key: expect.stringContaining('AuditFixture01'),
+      }),
+    ]);
+  });
+
   it('errors_by_account: errors per account and code, as in the raw records', async () => {
     const errors = audit.records.filter((r) => r.errorCode);
     const expected = [...countBy(errors, (r) => `${r.recipientAccountId}|${r.errorCode}`)]
