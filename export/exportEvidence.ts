@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -88,7 +88,8 @@ export async function exportEvidence(lake: Lake, opts: ExportOptions): Promise<E
     throw new ExportError(`export destination exists, not overwriting evidence: ${out}`, { out });
   }
   await mkdir(dirname(out), { recursive: true });
-  const staging = join(dirname(out), `.${basename(out)}.${randomUUID()}.partial`);
+  // loglake names the staging file: DuckDB mistakes a `?` in its own database path (the WAL's name).
+  const staging = join(dirname(out), `.loglake-export-${randomUUID()}.partial`);
   const scratch = join(lake.tmpDir, `export-${randomUUID()}`);
   try {
     const published = await readPublished({
@@ -114,7 +115,7 @@ export async function exportEvidence(lake: Lake, opts: ExportOptions): Promise<E
       paths.set(table, list);
     }
 
-    const dbPath = asDatabase ? staging : join(scratch, 'export.duckdb');
+    const dbPath = join(scratch, 'export.duckdb');
     if (!asDatabase) await mkdir(staging, { recursive: true });
     await mkdir(dirname(dbPath), { recursive: true });
     const instance = await DuckDBInstance.create(dbPath);
@@ -160,6 +161,7 @@ export async function exportEvidence(lake: Lake, opts: ExportOptions): Promise<E
       db.closeSync();
       instance.closeSync();
     }
+    if (asDatabase) await copyFile(dbPath, staging);
     const views = viewsFor(tableNames);
     if (!asDatabase) {
       const tables = [...tableNames, 'loglake_runs', 'loglake_run_files'];

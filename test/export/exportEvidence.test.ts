@@ -186,6 +186,19 @@ describe('loglake export', () => {
     }
   });
 
+  it('takes an --out path with glob and query characters in it', async () => {
+    const out = join(work, 'case [1]*?.duckdb');
+    const m = await exportEvidence(lake, { from: '2026-11-01', to: '2026-11-01', out });
+    expect(m.files[0]!.path).toBe('case [1]*?.duckdb');
+    expect(await sha(out)).toBe(m.files[0]!.sha256);
+    const folder = join(work, 'case [2]*?');
+    const f = await exportEvidence(lake, { from: '2026-11-01', to: '2026-11-01', out: folder });
+    expect(f.rowCounts.from_cloudtrail_readready).toBe(m.rowCounts.from_cloudtrail_readready);
+    expect(await sha(join(folder, 'from_cloudtrail_readready.parquet'))).toBe(
+      f.files.find((x) => x.path === 'from_cloudtrail_readready.parquet')!.sha256,
+    );
+  });
+
   it('refuses a bad day range with a clear error', async () => {
     await expect(
       exportEvidence(lake, { from: '2026-11-02', to: '2026-11-01', out: join(work, 'x.duckdb') }),
