@@ -118,7 +118,7 @@ export async function exportEvidence(lake: Lake, opts: ExportOptions): Promise<E
     const dbPath = join(scratch, 'export.duckdb');
     if (!asDatabase) await mkdir(staging, { recursive: true });
     await mkdir(dirname(dbPath), { recursive: true });
-    const instance = await DuckDBInstance.create(dbPath);
+    const instance = await DuckDBInstance.create(dbPath, { temp_directory: join(scratch, 'spill') });
     const db = await instance.connect();
     const queries: ExportManifest['queries'] = {};
     const rowCounts: ExportManifest['rowCounts'] = {};

@@ -46,19 +46,21 @@ const STREAM_CHUNK = 1024 * 1024;
  */
 export async function* decompressStream(
   bytes: Uint8Array,
-  opts: { maxOutputBytes?: number } = {},
+  opts: { maxOutputBytes?: number; chunkBytes?: number } = {},
 ): AsyncGenerator<Buffer> {
+  const chunkSize = opts.chunkBytes ?? STREAM_CHUNK;
   const limit = opts.maxOutputBytes ?? Number.POSITIVE_INFINITY;
   const tooLarge = () =>
     new DecodeError('too_large', 'decompressed size exceeds the limit', { limit: opts.maxOutputBytes });
   if (sniffCompression(bytes) === 'none') {
     if (bytes.byteLength > limit) throw tooLarge();
-    for (let at = 0; at < bytes.byteLength; at += STREAM_CHUNK) {
-      yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(STREAM_CHUNK, bytes.byteLength - at));
+    for (let at = 0; at < bytes.byteLength; at += chunkSize) {
+      yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(chunkSize, bytes.byteLength - at));
     }
     return;
   }
-  const gz = createGunzip({ chunkSize: STREAM_CHUNK });
+  // zlib's smallest chunk is 64 bytes.
+  const gz = createGunzip({ chunkSize: Math.max(64, chunkSize) });
   gz.end(bytes);
   let total = 0;
   try {

@@ -53,6 +53,8 @@ export class JsonCutter {
   /** Records mode: the document's text outside its records, and what the scan expects next. */
   private skeleton = '';
   private skeletonFrom = 0;
+  /** Pairs (position in the skeleton, offset in the whole text), to place an error in the skeleton. */
+  private skeletonMarks: number[] = [];
   private expectKey = false;
   private keyIsRecords = false;
   private recordsSeen = 0;
@@ -74,6 +76,15 @@ export class JsonCutter {
   byteOffset(charOffset: number): number {
     const at = Math.max(0, Math.min(this.buf.length, charOffset - this.base));
     return this.baseBytes + Buffer.byteLength(this.buf.slice(0, at), 'utf8');
+  }
+
+  /** The offset in the whole text of a position in the current document's skeleton. */
+  private sourceOffsetOfSkeleton(at: number): number {
+    const marks = this.skeletonMarks;
+    for (let i = marks.length - 2; i >= 0; i -= 2) {
+      if (marks[i]! <= at) return marks[i + 1]! + (at - marks[i]!);
+    }
+    return this.base;
   }
 
   /** How many documents (or lines) have been seen so far. */
@@ -134,6 +145,7 @@ export class JsonCutter {
   private flushSkeleton(upTo: number): void {
     if (this.inRecords && this.unitStart >= 0) upTo = Math.min(upTo, this.unitStart);
     if (upTo > this.skeletonFrom) {
+      this.skeletonMarks.push(this.skeleton.length, this.base + this.skeletonFrom);
       this.skeleton += this.buf.slice(this.skeletonFrom, upTo);
       this.skeletonFrom = upTo;
     }
@@ -256,6 +268,7 @@ export class JsonCutter {
     // The document itself is not a unit in records mode: its records are.
     this.unitStart = -1;
     this.skeleton = '';
+    this.skeletonMarks = [];
     this.skeletonFrom = at;
     this.expectKey = true;
     this.keyIsRecords = false;
@@ -320,6 +333,7 @@ export class JsonCutter {
 
   private startRecord(at: number): void {
     this.flushSkeleton(at);
+    this.skeletonMarks.push(this.skeleton.length, this.base + at);
     this.skeleton += '0';
     this.unitStart = at;
   }
@@ -344,10 +358,14 @@ export class JsonCutter {
     try {
       doc = JSON.parse(this.skeleton);
     } catch (cause) {
+      const at = Number(/at position (\d+)/.exec(String(cause))?.[1] ?? this.skeleton.length - 1);
+      const offset = this.sourceOffsetOfSkeleton(at);
+      const inBuffer = offset >= this.base;
       throw new DecodeError(
         'invalid_json',
-        `document ${this.documents} is not valid JSON outside its records`,
-        { document: this.documents, offset: this.base + end - 1 },
+        `document ${this.documents} is not valid JSON outside its records ` +
+          (inBuffer ? `at byte ${this.byteOffset(offset)}` : `at character ${offset}`),
+        { document: this.documents, offset, ...(inBuffer ? { byteOffset: this.byteOffset(offset) } : {}) },
         { cause },
       );
     }

@@ -21,6 +21,8 @@ export interface DuckDBQueryEngineOptions {
   threads?: number;
   /** DuckDB memory limit. Default `1GB`. */
   memoryLimit?: string;
+  /** Where DuckDB spills a large query (otherwise `.tmp` in the working folder). */
+  tempDirectory?: string;
 }
 
 /**
@@ -47,9 +49,10 @@ export class DuckDBQueryEngine implements QueryEngine {
 
   /** Opens a fresh in-memory DuckDB with the lake's relations, then locks it down. */
   static async open(objects: LakeObjects, opts: DuckDBQueryEngineOptions = {}): Promise<DuckDBQueryEngine> {
-    const { threads, memoryLimit = '1GB' } = opts;
+    const { threads, memoryLimit = '1GB', tempDirectory } = opts;
     const instance = await DuckDBInstance.create(':memory:', {
       memory_limit: memoryLimit,
+      ...(tempDirectory ? { temp_directory: tempDirectory } : {}),
       ...(threads ? { threads: String(threads) } : {}),
     });
     const connection = await instance.connect();

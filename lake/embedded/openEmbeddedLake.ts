@@ -61,7 +61,10 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
       const paths = new Map(
         [...published.files].map(([table, files]) => [table, files.map((f) => readready.uri(f.key))]),
       );
-      return DuckDBQueryEngine.open({ ...published, paths }, { threads });
+      return DuckDBQueryEngine.open(
+        { ...published, paths },
+        { threads, tempDirectory: join(dir, 'tmp', 'query') },
+      );
     },
     close: async () => {
       connection.closeSync();
