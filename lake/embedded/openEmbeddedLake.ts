@@ -56,7 +56,8 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
         catalog,
         control: lake.control,
         database: config.database,
-        sources,
+        // The current definitions: applySources may have swapped them since the lake opened.
+        sources: lake.sources,
       });
       const paths = new Map(
         [...published.files].map(([table, files]) => [table, files.map((f) => readready.uri(f.key))]),
