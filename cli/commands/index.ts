@@ -3,8 +3,10 @@ import { addapart } from './addapart.ts';
 import { bench } from './bench.ts';
 import { configCommand } from './config.ts';
 import { demo } from './demo.ts';
+import { exportCommand } from './export.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
+import { queries } from './queries.ts';
 import { query } from './query.ts';
 import { replayCommand } from './replay.ts';
 import { sources } from './sources.ts';
@@ -21,6 +23,8 @@ export const commands: Command[] = [
   replayCommand,
   configCommand,
   query,
+  queries,
+  exportCommand,
   generateCommand,
   sources,
   bench,

@@ -4,6 +4,7 @@ import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
 import { ensureTables, type Lake, refreshLiveConfig } from '../lake.ts';
 import { LIVE_CONFIG_KEY, LiveConfigStore } from '../liveConfig.ts';
+import { readPublished } from '../publishedFiles.ts';
 import { CatalogFile, heldPerCall } from './catalogFile.ts';
 import { openDuckDB } from './duckdbFile.ts';
 import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
@@ -73,7 +74,22 @@ export async function openEmbeddedLake(
       },
     ),
     rawLocation: (_bucket, prefix) => new LocalObjectStore(join(dir, 'raw')).uri(prefix),
-    openQueryEngine: async () => DuckDBQueryEngine.open(instance, await catalog.listTables(config.database)),
+    openQueryEngine: async () => {
+      const published = await readPublished({
+        catalog,
+        control: lake.control,
+        database: config.database,
+        // The current definitions: applySources may have swapped them since the lake opened.
+        sources: lake.sources,
+      });
+      const paths = new Map(
+        [...published.files].map(([table, files]) => [table, files.map((f) => readready.uri(f.key))]),
+      );
+      return DuckDBQueryEngine.open(
+        { ...published, paths },
+        { threads, tempDirectory: join(dir, 'tmp', 'query') },
+      );
+    },
     close: async () => {
       file.connection.closeSync();
       connection.closeSync();
