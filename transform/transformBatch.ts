@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
-import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
+import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
 import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
@@ -17,6 +17,11 @@ import { type ParquetOutput, type SqlRows, writeParquet } from './writeParquet.t
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
 export interface TransformContext {
   raw: ObjectStore;
+  /**
+   * The store a landed file is read from: its own bucket's (read only), `undefined` for a bucket
+   * that is not configured. Default: `raw` for every file.
+   */
+  rawFor?(file: LandedFile): ReadOnlyObjectStore | undefined;
   readready: ObjectStore;
   quarantine: ObjectStore;
   /** Where run manifests go. */
@@ -194,14 +199,20 @@ export async function transformBatch(
       : new InProcessEngine(dir, maxUncompressedBytes);
   const stages = emptyStages();
 
+  const rawStore = (file: LandedFile) => (ctx.rawFor ? ctx.rawFor(file) : ctx.raw);
   const read = async (file: LandedFile): Promise<Fetched> => {
     const source = sources.get(file.source);
     if (source === undefined) {
       const message = `no source named ${file.source}`;
       return { ok: false, file, outcome: { ok: false, reason: 'unknown_source', message, eventsDecoded: 0 } };
     }
+    const store = rawStore(file);
+    if (store === undefined) {
+      const message = `bucket ${file.bucket} is not a configured source bucket`;
+      return { ok: false, file, outcome: { ok: false, reason: 'read_failed', message, eventsDecoded: 0 } };
+    }
     try {
-      return { ok: true, file, source, bytes: await ctx.raw.get(file.key) };
+      return { ok: true, file, source, bytes: await store.get(file.key) };
     } catch (err) {
       if (!(err instanceof ObjectNotFoundError)) throw err;
       const outcome = {
@@ -289,7 +300,7 @@ export async function transformBatch(
         const r = await decodeChunkSql(
           {
             duck: ctx.duck,
-            raw: ctx.raw,
+            localPath: (file) => rawStore(file)?.localPath?.(file.key),
             dir,
             read,
             plans: sqlPlans(ctx.sources),

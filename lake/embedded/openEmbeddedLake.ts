@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
 import { ensureTables, type Lake } from '../lake.ts';
+import { readOnlyView, SourceStores } from '../sourceStores.ts';
 import { openDuckDB } from './duckdbFile.ts';
 import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
 import { LocalCatalog } from './localCatalog.ts';
@@ -29,11 +30,24 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
   const ledger = await LocalLedger.open(connection);
   const queue = new LocalQueue(join(dir, 'queue'));
   const readready = new LocalObjectStore(join(dir, 'readready'));
+  const rawFolder = new LocalObjectStore(join(dir, 'raw'));
+  // Extra folders stand in for other accounts' buckets: the same read-only path as on AWS.
+  const sourceStores = new SourceStores([
+    ...(config.embedded.sourceBuckets.some((b) => b.bucket === EMBEDDED_BUCKETS.raw)
+      ? []
+      : [{ bucket: EMBEDDED_BUCKETS.raw, store: readOnlyView(rawFolder) }]),
+    ...config.embedded.sourceBuckets.map((b) => ({
+      bucket: b.bucket,
+      sources: b.sources,
+      store: readOnlyView(new LocalObjectStore(resolve(b.dir))),
+    })),
+  ]);
   const lake: Lake = {
     config,
     sources,
     rawBucket: EMBEDDED_BUCKETS.raw,
-    raw: new NotifyingObjectStore(new LocalObjectStore(join(dir, 'raw')), queue, EMBEDDED_BUCKETS.raw),
+    raw: new NotifyingObjectStore(rawFolder, queue, EMBEDDED_BUCKETS.raw),
+    sourceStores,
     readready,
     quarantine: new LocalObjectStore(join(dir, 'quarantine')),
     control: new LocalObjectStore(join(dir, 'control')),
@@ -48,8 +62,9 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
         { bucket: EMBEDDED_BUCKETS.readready, prefix: '' },
         { bucket: EMBEDDED_BUCKETS.quarantine, prefix: '' },
       ],
+      buckets: sourceStores.policy(),
     },
-    rawLocation: (_bucket, prefix) => new LocalObjectStore(join(dir, 'raw')).uri(prefix),
+    rawLocation: (bucket, prefix) => (sourceStores.get(bucket)?.store ?? rawFolder).uri(prefix),
     openQueryEngine: async () => DuckDBQueryEngine.open(instance, await catalog.listTables(config.database)),
     close: async () => {
       connection.closeSync();

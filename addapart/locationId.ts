@@ -1,0 +1,16 @@
+import { createHash } from 'node:crypto';
+
+/** Name of the partition key loglake adds to every raw table (after the source's own keys). */
+export const LOCATION_KEY = 'loc';
+
+/**
+ * The `loc` partition value of a raw folder: 12 hex digits of a hash of the bucket and the folder
+ * (the key up to its last `/`, kept exactly: a doubled `//` is another S3 prefix). Two folders with
+ * the same account, region and day (an organisation trail and a single-account trail, a key prefix
+ * or none, another bucket) get different values, so each becomes its own raw partition at its own
+ * location and every landed file lies under a registered location. The same folder always gives
+ * the same value, in any mode, so registration stays idempotent.
+ */
+export function locationId(bucket: string, folder: string): string {
+  return createHash('sha256').update(bucket).update('\u0000').update(folder).digest('hex').slice(0, 12);
+}
