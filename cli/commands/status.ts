@@ -92,11 +92,7 @@ async function printAddapartRuns(io: CliIO, lake: Lake, n: number): Promise<void
   const quarantined = await addapartQuarantined(lake.quarantine, 50);
   if (quarantined.length > 0) {
     io.out(`keys quarantined at addapart${quarantined.length >= 50 ? ' (first 50)' : ''}:`);
-    io.out(
-      renderTable(
-        ['bucket', 'key', 'source', 'reason'],
-        quarantined.map((q) => ({ bucket: q.bucket, key: q.key, source: q.source, reason: q.reason })),
-      ),
-    );
+    // One line each, the key whole: a truncated key cannot be found again.
+    for (const q of quarantined) io.out(`  ${q.reason} (${q.source}): s3://${q.bucket}/${q.key}`);
   }
 }

@@ -174,6 +174,7 @@ export class QueueLedger implements Ledger {
   }): Promise<{ claim?: Claim; received: number }> {
     const candidates: { file: LandedFile; messages: QueueMessage[] }[] = [];
     const byKey = new Map<string, { file: LandedFile; messages: QueueMessage[] }>();
+    const keysTaken = new Set<string>();
     const drop: QueueMessage[] = [];
     const putBack: QueueMessage[] = [];
     let bytes = 0;
@@ -202,6 +203,12 @@ export class QueueLedger implements Ledger {
           same.messages.push(m);
           continue;
         }
+        // One key once per batch (lineage and the SQL decoder go by key): the same key from
+        // another bucket comes back for a later batch.
+        if (keysTaken.has(file.key)) {
+          putBack.push(m);
+          continue;
+        }
         // Always take at least one file, so one oversized file cannot block the queue.
         if (
           candidates.length >= opts.maxFiles ||
@@ -214,6 +221,7 @@ export class QueueLedger implements Ledger {
         const entry = { file, messages: [m] };
         candidates.push(entry);
         byKey.set(landedFileId(file), entry);
+        keysTaken.add(file.key);
         bytes += file.size;
       }
       if (candidates.length >= opts.maxFiles || bytes >= opts.maxBytes) full = true;

@@ -64,11 +64,16 @@ export class LocalLedger implements Ledger {
     }
     const candidates = await this.#files("state = 'pending' ORDER BY key, bucket LIMIT ?", [opts.maxFiles]);
     const files: LandedFile[] = [];
+    const keys = new Set<string>();
     let bytes = 0;
     for (const f of candidates) {
+      // One key once per batch: lineage (`source_key`) and the SQL decoder go by key, so the same
+      // key from another bucket waits for the next batch.
+      if (keys.has(f.key)) continue;
       // Always take at least one file, so one oversized file cannot block the queue.
       if (files.length > 0 && bytes + f.size > opts.maxBytes) break;
       files.push(f);
+      keys.add(f.key);
       bytes += f.size;
     }
     if (files.length === 0) return undefined;
