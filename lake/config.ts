@@ -150,7 +150,13 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_TRANSFORM_QUEUE_URL', ['aws', 'queues', 'transform']],
   ['LOGLAKE_ATHENA_WORKGROUP', ['aws', 'athena', 'workgroup']],
   ['LOGLAKE_ATHENA_OUTPUT', ['aws', 'athena', 'outputLocation']],
+  ['LOGLAKE_RAW_BUCKET_OWNER', ['aws', 'buckets', 'expectedOwner']],
+  // A JSON array, as in the file: CloudFormation passes the stack's `SourceBuckets` parameter here.
+  ['LOGLAKE_SOURCE_BUCKETS', ['aws', 'sourceBuckets']],
 ];
+
+/** Settings whose environment variable holds JSON rather than a plain string. */
+const JSON_ENV = new Set(['LOGLAKE_SOURCE_BUCKETS']);
 
 /** The environment variables loglake reads its settings from (infra sets these on the functions). */
 export const CONFIG_ENV_VARS: readonly string[] = ENV.map(([name]) => name);
@@ -193,6 +199,18 @@ export function loadConfig(
     const value = env[name];
     if (value === undefined || value === '') continue;
     if (path[0] === 'aws' && raw.mode !== 'aws') continue;
+    if (JSON_ENV.has(name)) {
+      try {
+        setPath(raw, path, JSON.parse(value));
+      } catch (cause) {
+        throw new ConfigError(
+          `invalid setting ${path.join('.')} (env ${name}): not valid JSON: ${(cause as Error).message}`,
+          { setting: path.join('.'), env: name },
+          { cause },
+        );
+      }
+      continue;
+    }
     setPath(raw, path, value);
   }
   if (opts.overrides) raw = { ...raw, ...opts.overrides };

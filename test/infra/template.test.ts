@@ -93,4 +93,21 @@ describe('infra/loglake.yaml', () => {
       expect(r.stdout.trim()).toBe('function');
     }
   });
+
+  it('reads source buckets of the listed owners only, never writes them, and passes their settings', () => {
+    const transform = JSON.stringify(template.Resources.TransformRole!.Properties);
+    expect(transform).toContain('"aws:ResourceAccount":{"Ref":"SourceBucketOwners"}');
+    expect(transform).toContain('"sts:AssumeRole"],"Resource":{"Ref":"SourceReadRoleArns"}');
+    const sourceStatement = /"HasSourceBucketOwners",(\{.*?\}),\{"Ref":"AWS::NoValue"\}/.exec(transform)?.[1];
+    expect(JSON.parse(sourceStatement!).Action).toEqual(['s3:GetObject', 's3:ListBucket']);
+    const addapart = JSON.stringify(template.Resources.AddapartRole!.Properties);
+    expect(addapart).toContain('/addapart/*');
+    for (const [, f] of ofType('AWS::Lambda::Function')) {
+      const vars = (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(vars.LOGLAKE_SOURCE_BUCKETS).toEqual({ Ref: 'SourceBuckets' });
+      expect(vars.LOGLAKE_RAW_BUCKET_OWNER).toEqual({ Ref: 'AWS::AccountId' });
+    }
+    const queuePolicy = JSON.stringify(template.Resources.NotificationsQueuePolicy!.Properties);
+    expect(queuePolicy).toContain('"aws:SourceArn":{"Ref":"NotificationSourceArns"}');
+  });
 });

@@ -138,3 +138,22 @@ describe('source buckets in the configuration', () => {
     expect(() => withBuckets(buckets)).toThrow(message);
   });
 });
+
+describe('source buckets from the environment', () => {
+  it('reads LOGLAKE_SOURCE_BUCKETS as JSON, and names the variable when it is not', () => {
+    const buckets = [{ bucket: 'org-trail', expectedOwner: '444455556666' }];
+    const c = loadConfig({
+      env: {
+        ...AWS_ENV,
+        LOGLAKE_SOURCE_BUCKETS: JSON.stringify(buckets),
+        LOGLAKE_RAW_BUCKET_OWNER: '111122223333',
+      },
+      cwd: '/nonexistent',
+    });
+    expect(c.aws?.sourceBuckets).toEqual(buckets);
+    expect(c.aws?.buckets.expectedOwner).toBe('111122223333');
+    expect(() =>
+      loadConfig({ env: { ...AWS_ENV, LOGLAKE_SOURCE_BUCKETS: '[oops' }, cwd: '/nonexistent' }),
+    ).toThrow(/LOGLAKE_SOURCE_BUCKETS.*not valid JSON/);
+  });
+});
