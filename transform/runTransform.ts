@@ -29,6 +29,8 @@ export interface TransformSummary {
   totals: SourceTotals;
   elapsedMs: number;
   reconciled: boolean;
+  /** Reconciled, and no file or event quarantined. */
+  complete: boolean;
   /** Main-thread milliseconds per stage, summed over the runs. */
   stages: TransformStages;
 }
@@ -53,7 +55,10 @@ export function transformContext(lake: Lake): TransformContext {
 export function addTotals(into: SourceTotals, t: SourceTotals): void {
   for (const k of [
     'files',
+    'filesDecoded',
     'filesQuarantined',
+    'bytesWithheld',
+    'eventsWithheld',
     'bytesCompressed',
     'bytesUncompressed',
     'eventsIn',
@@ -105,5 +110,6 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
     stages,
     elapsedMs: Date.now() - started,
     reconciled: isReconciled(totals) && runs.every((r) => r.reconciled),
+    complete: runs.every((r) => r.complete),
   };
 }
