@@ -26,6 +26,13 @@ export interface AddapartRunRecord {
 /** Where run records live in the control store. */
 export const ADDAPART_RUNS_PREFIX = 'addapart/runs/';
 
+/** `20261101T081502123Z`: a time that sorts as text. */
+const stampOf = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.(\d{3})Z$/, '$1Z');
+
 /** The run record of a batch outcome; its id sorts by time. */
 export function addapartRunRecord(outcome: BatchOutcome, now = new Date()): AddapartRunRecord {
   const failures = outcome.failures.map((f) => ({ messageId: f.messageId, error: f.error.message }));
@@ -34,10 +41,7 @@ export function addapartRunRecord(outcome: BatchOutcome, now = new Date()): Adda
     .update(String(Math.random()))
     .digest('hex')
     .slice(0, 10);
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.(\d{3})Z$/, '$1Z');
+  const stamp = stampOf(now);
   return {
     runId: `${stamp}-${hash}`,
     at: now.toISOString(),
@@ -71,9 +75,21 @@ export async function recordAddapartRun(
 }
 
 /** The last `n` addapart run records, oldest first. */
-export async function recentAddapartRuns(control: ObjectStore, n: number): Promise<AddapartRunRecord[]> {
-  const keys: string[] = [];
-  for await (const o of control.list(ADDAPART_RUNS_PREFIX)) keys.push(o.key);
+export async function recentAddapartRuns(
+  control: ObjectStore,
+  n: number,
+  now = new Date(),
+): Promise<AddapartRunRecord[]> {
+  const listKeys = async (startAfter?: string) => {
+    const keys: string[] = [];
+    for await (const o of control.list(ADDAPART_RUNS_PREFIX, startAfter ? { startAfter } : {}))
+      keys.push(o.key);
+    return keys;
+  };
+  // Run ids start with their time, and a busy queue makes one record per batch: list the last two
+  // days first (the store skips older keys itself), and everything only when that is too few.
+  let keys = await listKeys(`${ADDAPART_RUNS_PREFIX}${stampOf(new Date(now.getTime() - 2 * 86_400_000))}`);
+  if (keys.length < n) keys = await listKeys();
   const out: AddapartRunRecord[] = [];
   for (const key of keys.sort().slice(-n)) {
     out.push(JSON.parse(Buffer.from(await control.get(key)).toString('utf8')) as AddapartRunRecord);
