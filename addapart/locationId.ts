@@ -12,5 +12,15 @@ export const LOCATION_KEY = 'loc';
  * the same value, in any mode, so registration stays idempotent.
  */
 export function locationId(bucket: string, folder: string): string {
-  return createHash('sha256').update(bucket).update('\u0000').update(folder).digest('hex').slice(0, 12);
+  const id = `${bucket}\u0000${folder}`;
+  let loc = recent.get(id);
+  if (loc === undefined) {
+    loc = createHash('sha256').update(id).digest('hex').slice(0, 12);
+    // Files arrive by folder, so a small memo saves a hash per notification; bounded by clearing.
+    if (recent.size >= 10_000) recent.clear();
+    recent.set(id, loc);
+  }
+  return loc;
 }
+
+const recent = new Map<string, string>();
