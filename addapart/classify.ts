@@ -1,4 +1,5 @@
 import type { SourceDefinition } from '../sources/loader.ts';
+import { matchSource } from '../sources/match.ts';
 import { checkAccountRegion, checkLocation, type FileFilterConfig } from './filter.ts';
 import { locationId } from './locationId.ts';
 
@@ -30,10 +31,11 @@ export interface QuarantinedKey {
 
 /**
  * Decides what a decoded key is: which source, which raw partition, or why it is skipped or
- * quarantined. Pure: the key and configuration in, a verdict out. Sources are tried in order; the
- * first whose `skip_patterns` or `key_pattern` matches decides. A key no pattern fits but that a
- * source claims (`claim_pattern`, e.g. anything under `AWSLogs/<acct>/CloudTrail/`) is quarantined
- * with the reason, so its records are never silently lost.
+ * quarantined. Pure: the key and configuration in, a verdict out. Which source owns the key is
+ * {@link matchSource}'s precedence rule; a key two definitions claim at the same priority is
+ * skipped as `ambiguous_source`, never given to whichever loaded first. A key no pattern fits but
+ * that a source claims (`claim_pattern`, e.g. anything under `AWSLogs/<acct>/CloudTrail/`) is
+ * quarantined with the reason, so its records are never silently lost.
  */
 export function classifyKey(
   sources: readonly SourceDefinition[],
@@ -44,15 +46,15 @@ export function classifyKey(
   const location = checkLocation(filter, bucket, key);
   if (location !== 'ok') return { kind: 'skip', reason: location };
   if (key.endsWith('/')) return { kind: 'skip', reason: 'folder_marker' };
-  for (const source of sources) {
-    if (source.skipRegexes.some((r) => r.test(key)))
-      return { kind: 'skip', reason: 'source_skip', source: source.name };
-    const match = source.keyRegex.exec(key);
-    if (match === null) continue;
+  const m = matchSource(key, sources);
+  if (m.kind === 'skip') return { kind: 'skip', reason: 'source_skip', source: m.source.name };
+  if (m.kind === 'ambiguous')
+    return { kind: 'skip', reason: 'ambiguous_source', source: m.sources.map((s) => s.name).join(',') };
+  if (m.kind === 'match') {
+    const { source, groups } = m;
     const expected = filter.buckets?.get(bucket);
     if (expected !== undefined && !expected.includes(source.name))
       return { kind: 'skip', reason: 'source_not_expected_in_bucket', source: source.name };
-    const groups = match.groups ?? {};
     const account = source.raw.account_capture ? groups[source.raw.account_capture] : undefined;
     const region = source.raw.region_capture ? groups[source.raw.region_capture] : undefined;
     const verdict = checkAccountRegion(filter, account, region);
