@@ -2,8 +2,10 @@ import type { Command } from '../command.ts';
 import { addapart } from './addapart.ts';
 import { bench } from './bench.ts';
 import { demo } from './demo.ts';
+import { exportCommand } from './export.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
+import { queries } from './queries.ts';
 import { query } from './query.ts';
 import { sources } from './sources.ts';
 import { status } from './status.ts';
@@ -17,6 +19,8 @@ export const commands: Command[] = [
   transform,
   status,
   query,
+  queries,
+  exportCommand,
   generateCommand,
   sources,
   bench,
