@@ -5,6 +5,7 @@ import {
   type AddapartStats,
   addapartBatch,
   addStats,
+  type BatchOutcome,
   emptyAddapartStats,
 } from './processBatch.ts';
 
@@ -12,6 +13,8 @@ export interface DrainOptions {
   /** Messages per batch (SQS gives at most 10 per receive; the embedded spool is not limited). */
   batchSize?: number;
   onProgress?: (stats: AddapartStats) => void;
+  /** Called with each batch's failed messages, each named with its reason. */
+  onFailures?: (failures: BatchOutcome['failures']) => void;
 }
 
 /** Deps for {@link addapartBatch} from a lake. */
@@ -30,6 +33,8 @@ export function addapartDeps(lake: Lake, cache = new PartitionCache()): Addapart
     database: lake.config.database,
     rawLocation: lake.rawLocation,
     cache,
+    quarantine: lake.quarantine,
+    control: lake.control,
   };
 }
 
@@ -47,6 +52,7 @@ export async function drainQueue(lake: Lake, opts: DrainOptions = {}): Promise<A
     if (messages.length === 0) break;
     const outcome = await addapartBatch(deps, messages);
     const failed = new Set(outcome.failures.map((f) => f.messageId));
+    if (outcome.failures.length > 0) opts.onFailures?.(outcome.failures);
     await lake.queue.ack(messages.filter((m) => !failed.has(m.messageId)));
     await lake.queue.release(messages.filter((m) => failed.has(m.messageId)));
     addStats(total, outcome.stats);

@@ -14,7 +14,9 @@ import type { Ledger } from '../lake/ports.ts';
 async function time(ledger: Ledger, calls: number, prefix: string): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < calls; i++) {
-    await ledger.record([{ key: `${prefix}-${i}`, source: 'cloudtrail', size: 1, partition: ['x'] }]);
+    await ledger.record([
+      { bucket: 'raw', key: `${prefix}-${i}`, source: 'cloudtrail', size: 1, partition: ['x'] },
+    ]);
   }
   return (performance.now() - started) / calls;
 }

@@ -210,7 +210,7 @@ export interface LiveConfigurable {
 
 /**
  * What the current live configuration asks of a lake: the sources to run on (base plus live) and
- * `commit`, which sets the filter (the recursion guard kept) and marks the version applied. Undefined
+ * `commit`, which sets the filter lists (guard and bucket policy kept) and marks the version applied. Undefined
  * when that version is already applied. The caller switches the sources, then commits, so a failed
  * switch is tried again next time.
  */
@@ -224,8 +224,9 @@ export async function liveState(
   return {
     sources: live ? mergeSources(base.sources, live.sources) : [...base.sources],
     commit: () => {
-      const guard = lake.filter.guard;
-      lake.filter = { ...(live ? live.filter : base.filter), ...(guard ? { guard } : {}) };
+      // Only the lists are live; the recursion guard and bucket policy stay the lake's own.
+      const { accounts: _a, regions: _r, prefixes: _p, ...own } = lake.filter;
+      lake.filter = { ...own, ...(live ? live.filter : base.filter) };
       applied.set(lake, version);
     },
   };

@@ -1,6 +1,7 @@
 import { errorMessage, LoglakeError } from '../lake/errors.ts';
 import { type Lake, refreshLiveConfig } from '../lake/lake.ts';
 import type { Claim, ObjectStore } from '../lake/ports.ts';
+import { withContentFilters } from './contentFilter.ts';
 import { RecordingStore } from './recordingStore.ts';
 import { quarantineKey, type RunManifest, type TransformContext } from './transformBatch.ts';
 
@@ -59,8 +60,9 @@ export async function processClaims(
     await refreshLiveConfig(lake);
     const claim = await lake.ledger.claim({ maxFiles: opts.maxFiles, maxBytes: opts.maxBytes });
     if (claim === undefined) return result;
-    // A source added or fixed in the live configuration applies from the next claim on.
-    const batchCtx: TransformContext = { ...ctx, sources: lake.sources };
+    // A source added or fixed, or an account denied, in the live configuration applies from the
+    // next claim on (the filter's lists also drop rows by content, see withContentFilters).
+    const batchCtx: TransformContext = { ...ctx, sources: withContentFilters(lake.sources, lake.filter) };
     const started = Date.now();
     const readready = new RecordingStore(ctx.readready);
     const quarantine = new RecordingStore(ctx.quarantine);

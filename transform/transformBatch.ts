@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { isGlobLike } from '../lake/duckPaths.ts';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
-import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
+import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import {
   LOGLAKE_RUN_FILES_COLUMNS,
@@ -25,6 +25,11 @@ import { type ParquetOutput, type SqlRows, writeParquet } from './writeParquet.t
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
 export interface TransformContext {
   raw: ObjectStore;
+  /**
+   * The store a landed file is read from: its own bucket's (read only), `undefined` for a bucket
+   * that is not configured. Default: `raw` for every file.
+   */
+  rawFor?(file: LandedFile): ReadOnlyObjectStore | undefined;
   readready: ObjectStore;
   quarantine: ObjectStore;
   /** Where run manifests go. */
@@ -244,17 +249,23 @@ export async function transformBatch(
   const stages = emptyStages();
   let failure: unknown;
 
+  const rawStore = (file: LandedFile) => (ctx.rawFor ? ctx.rawFor(file) : ctx.raw);
   const read = async (file: LandedFile): Promise<Fetched> => {
     const source = sources.get(file.source);
     if (source === undefined) {
       const message = `no source named ${file.source}`;
       return { ok: false, file, outcome: { ok: false, reason: 'unknown_source', message, eventsDecoded: 0 } };
     }
+    const store = rawStore(file);
+    if (store === undefined) {
+      const message = `bucket ${file.bucket} is not a configured source bucket`;
+      return { ok: false, file, outcome: { ok: false, reason: 'read_failed', message, eventsDecoded: 0 } };
+    }
     // An object too big to hold is quarantined before it is read, so no file can exhaust memory.
     if (file.size > maxRawObjectBytes)
       return { ok: false, file, outcome: tooLargeToRead(file.size, maxRawObjectBytes) };
     try {
-      return { ok: true, file, source, bytes: await ctx.raw.get(file.key) };
+      return { ok: true, file, source, bytes: await store.get(file.key) };
     } catch (err) {
       if (!(err instanceof ObjectNotFoundError)) throw err;
       const outcome = {
@@ -358,7 +369,7 @@ export async function transformBatch(
         const r = await decodeChunkSql(
           {
             duck: ctx.duck,
-            raw: ctx.raw,
+            localPath: (file) => rawStore(file)?.localPath?.(file.key),
             dir,
             read,
             plans: sqlPlans(ctx.sources),

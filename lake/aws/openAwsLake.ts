@@ -14,6 +14,7 @@ import { type AwsClients, createAwsClients, destroyAwsClients } from './awsClien
 import { GlueCatalog, type GlueCatalogOptions } from './glueCatalog.ts';
 import { QueueLedger, type QueueLedgerOptions } from './queueLedger.ts';
 import { S3ObjectStore } from './s3ObjectStore.ts';
+import { awsSourceStores } from './sourceStores.ts';
 import { SqsQueue } from './sqsQueue.ts';
 
 /** Options of {@link openAwsLake}, for tests and tools; production needs none. */
@@ -59,14 +60,21 @@ export async function openAwsLake(
   const { buckets } = aws;
   const controlPrefix =
     aws.controlPrefix === '' || aws.controlPrefix.endsWith('/') ? aws.controlPrefix : `${aws.controlPrefix}/`;
-  const readready = new S3ObjectStore(clients.s3, { bucket: buckets.readready });
-  const control = new S3ObjectStore(clients.s3, { bucket: buckets.readready, prefix: controlPrefix });
+  const owner = { expectedBucketOwner: buckets.expectedOwner };
+  const readready = new S3ObjectStore(clients.s3, { bucket: buckets.readready, ...owner });
+  const control = new S3ObjectStore(clients.s3, {
+    bucket: buckets.readready,
+    prefix: controlPrefix,
+    ...owner,
+  });
+  const sources3 = awsSourceStores(aws, clients.s3);
   const catalog = new GlueCatalog(clients.glue, opts.glue);
   const live = liveConfigLocation(aws.liveConfigUri);
   const liveStore = live ? new S3ObjectStore(clients.s3, { bucket: live.bucket }) : control;
   const queue = new SqsQueue(clients.sqs, { queueUrl: aws.queues.notifications });
   const ledger = new QueueLedger(new SqsQueue(clients.sqs, { queueUrl: aws.queues.transform }), control, {
     maxAttempts: config.transform.maxAttempts,
+    legacyBucket: buckets.raw,
     ...opts.ledger,
   });
   const threads = config.transform.writerThreads || availableParallelism();
@@ -82,9 +90,10 @@ export async function openAwsLake(
     config,
     sources,
     rawBucket: buckets.raw,
-    raw: new S3ObjectStore(clients.s3, { bucket: buckets.raw }),
+    raw: new S3ObjectStore(clients.s3, { bucket: buckets.raw, ...owner }),
+    sourceStores: sources3.stores,
     readready,
-    quarantine: new S3ObjectStore(clients.s3, { bucket: buckets.quarantine }),
+    quarantine: new S3ObjectStore(clients.s3, { bucket: buckets.quarantine, ...owner }),
     control,
     catalog,
     ledger,
@@ -98,6 +107,7 @@ export async function openAwsLake(
         { bucket: buckets.readready, prefix: '' },
         { bucket: buckets.quarantine, prefix: '' },
       ],
+      buckets: sources3.stores.policy(),
     },
     live: new LiveConfigStore(
       liveStore,
@@ -136,6 +146,7 @@ export async function openAwsLake(
       instance.closeSync();
       await removeScratch(tmpDir);
       destroyAwsClients(made);
+      for (const c of sources3.clients) c.destroy();
     },
   };
   if (!opts.skipEnsureTables) await ensureTables(lake);

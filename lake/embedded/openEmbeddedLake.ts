@@ -5,6 +5,7 @@ import type { LoglakeConfig } from '../config.ts';
 import { ensureTables, type Lake, refreshLiveConfig } from '../lake.ts';
 import { LIVE_CONFIG_KEY, LiveConfigStore } from '../liveConfig.ts';
 import { readPublished } from '../publishedFiles.ts';
+import { readOnlyView, SourceStores } from '../sourceStores.ts';
 import { CatalogFile, heldPerCall } from './catalogFile.ts';
 import { openDuckDB } from './duckdbFile.ts';
 import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
@@ -45,11 +46,24 @@ export async function openEmbeddedLake(
   const queue = new LocalQueue(join(dir, 'queue'));
   const readready = new LocalObjectStore(join(dir, 'readready'));
   const control = new LocalObjectStore(join(dir, 'control'));
+  const rawFolder = new LocalObjectStore(join(dir, 'raw'));
+  // Extra folders stand in for other accounts' buckets: the same read-only path as on AWS.
+  const sourceStores = new SourceStores([
+    ...(config.embedded.sourceBuckets.some((b) => b.bucket === EMBEDDED_BUCKETS.raw)
+      ? []
+      : [{ bucket: EMBEDDED_BUCKETS.raw, store: readOnlyView(rawFolder) }]),
+    ...config.embedded.sourceBuckets.map((b) => ({
+      bucket: b.bucket,
+      sources: b.sources,
+      store: readOnlyView(new LocalObjectStore(resolve(b.dir))),
+    })),
+  ]);
   const lake: Lake = {
     config,
     sources,
     rawBucket: EMBEDDED_BUCKETS.raw,
-    raw: new NotifyingObjectStore(new LocalObjectStore(join(dir, 'raw')), queue, EMBEDDED_BUCKETS.raw),
+    raw: new NotifyingObjectStore(rawFolder, queue, EMBEDDED_BUCKETS.raw),
+    sourceStores,
     readready,
     quarantine: new LocalObjectStore(join(dir, 'quarantine')),
     control,
@@ -64,6 +78,7 @@ export async function openEmbeddedLake(
         { bucket: EMBEDDED_BUCKETS.readready, prefix: '' },
         { bucket: EMBEDDED_BUCKETS.quarantine, prefix: '' },
       ],
+      buckets: sourceStores.policy(),
     },
     live: new LiveConfigStore(
       control,
@@ -73,7 +88,7 @@ export async function openEmbeddedLake(
         ttlSeconds: config.liveConfig.ttlSeconds,
       },
     ),
-    rawLocation: (_bucket, prefix) => new LocalObjectStore(join(dir, 'raw')).uri(prefix),
+    rawLocation: (bucket, prefix) => (sourceStores.get(bucket)?.store ?? rawFolder).uri(prefix),
     openQueryEngine: async () => {
       const published = await readPublished({
         catalog,

@@ -1,6 +1,7 @@
 import type { LandedFile, Ledger } from '../../lake/ports.ts';
 
 export const landed = (key: string, size = 100, source = 'cloudtrail'): LandedFile => ({
+  bucket: 'raw',
   key,
   source,
   size,

@@ -80,7 +80,13 @@ describe('two processes on one embedded lake', () => {
   it('keeps two lakes of one process on the same folder from writing the catalog file at once', async () => {
     // prepare: a second lake on the same folder (DuckDB's file lock does not separate one process)
     const other = await reopenLake(t.dir);
-    const file = (i: number) => ({ key: `k${i}`, source: 'cloudtrail', size: 1, partition: ['x'] });
+    const file = (i: number) => ({
+      bucket: 'raw',
+      key: `k${i}`,
+      source: 'cloudtrail',
+      size: 1,
+      partition: ['x'],
+    });
     try {
       // act
       const recorded = await Promise.all(

@@ -39,7 +39,7 @@ describe('runTransform with a poison file', () => {
     await drainQueue(lake);
     const poison = ctKey(9);
     await mkdir(lake.raw.localPath!(poison)!, { recursive: true });
-    await lake.ledger.record([{ key: poison, source: 'cloudtrail', size: 10, partition: [] }]);
+    await lake.ledger.record([{ bucket: 'raw', key: poison, source: 'cloudtrail', size: 10, partition: [] }]);
     // act
     const first = await runTransform(lake);
     for (const n of [7, 8]) await lake.raw.put(ctKey(n), body);

@@ -51,7 +51,9 @@ describe('loglake replay', () => {
     const poison = ctKey(4);
     const path = lake.raw.localPath!(poison)!;
     await mkdir(path, { recursive: true });
-    await lake.ledger.record([{ key: poison, source: 'cloudtrail', size: body.byteLength, partition: [] }]);
+    await lake.ledger.record([
+      { bucket: 'raw', key: poison, source: 'cloudtrail', size: body.byteLength, partition: [] },
+    ]);
     await runTransform(lake);
     const before = await rows();
     // act: the object becomes readable, and the operator replays
