@@ -111,6 +111,8 @@ export const sourceDefinitionSchema = z
         time: z.object({ path, format: z.enum(['iso8601', 'epoch_millis']) }).strict(),
         filters: z.array(filterSchema).default([]),
         columns: z.array(columnSchema).min(1),
+        /** Columns compaction sorts a day's rows by (auditors' filters first); see compact/sortColumns.ts. */
+        sort_by: z.array(identifier).min(1).optional(),
       })
       .strict(),
   })
@@ -133,6 +135,11 @@ export const sourceDefinitionSchema = z
         });
       }
       names.add(col.name);
+    });
+    def.readready.sort_by?.forEach((name, i) => {
+      if (!names.has(name) && name !== 'source_key') {
+        ctx.addIssue({ code: 'custom', path: ['readready', 'sort_by', i], message: `no column ${name}` });
+      }
     });
     const captures = new Set(
       [...def.raw.key_pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1] as string),
