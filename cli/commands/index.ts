@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { addapart } from './addapart.ts';
 import { bench } from './bench.ts';
+import { compact } from './compact.ts';
 import { demo } from './demo.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
@@ -15,6 +16,7 @@ export const commands: Command[] = [
   land,
   addapart,
   transform,
+  compact,
   status,
   query,
   generateCommand,
