@@ -6,7 +6,7 @@ import type { Lake } from '../../lake/lake.ts';
 import type { Catalog } from '../../lake/ports.ts';
 import { transformContext } from '../../transform/runTransform.ts';
 import { tempLake } from '../helpers/tempLake.ts';
-import { CT, catalogFiles, DAY, partitionCounts, publishFile } from './helpers.ts';
+import { CT, catalogFiles, DAY, overriding, partitionCounts, publishFile } from './helpers.ts';
 
 const SORT = ['eventname', 'eventsource', 'eventtime'];
 const MINUTE = 60_000;
@@ -141,12 +141,10 @@ describe('late files during a compaction', () => {
     for (const n of [10, 11, 12]) await publishFile(lake, n);
     let late: Awaited<ReturnType<typeof publishFile>> | undefined;
     // The switch is the moment: a transform publishes (into generation 0) just before it.
-    const racing: Catalog = Object.create(lake.catalog, {
-      updatePartitionLocation: {
-        value: async (...args: Parameters<Catalog['updatePartitionLocation']>) => {
-          late = await publishFile(lake, 13);
-          return lake.catalog.updatePartitionLocation(...args);
-        },
+    const racing: Catalog = overriding(lake.catalog, {
+      updatePartitionLocation: async (...args: Parameters<Catalog['updatePartitionLocation']>) => {
+        late = await publishFile(lake, 13);
+        return lake.catalog.updatePartitionLocation(...args);
       },
     });
     const r = await compactPartition(ctx(racing), CT, DAY, SORT, { graceMs: 0 });
@@ -162,12 +160,10 @@ describe('late files during a compaction', () => {
 
   it('puts a file published after the switch into the new generation', async () => {
     for (const n of [10, 11]) await publishFile(lake, n);
-    const racing: Catalog = Object.create(lake.catalog, {
-      updatePartitionLocation: {
-        value: async (...args: Parameters<Catalog['updatePartitionLocation']>) => {
-          await lake.catalog.updatePartitionLocation(...args);
-          await publishFile(lake, 14);
-        },
+    const racing: Catalog = overriding(lake.catalog, {
+      updatePartitionLocation: async (...args: Parameters<Catalog['updatePartitionLocation']>) => {
+        await lake.catalog.updatePartitionLocation(...args);
+        await publishFile(lake, 14);
       },
     });
     const r = await compactPartition(ctx(racing), CT, DAY, SORT, { graceMs: 0 });
@@ -180,9 +176,7 @@ describe('late files during a compaction', () => {
     for (const n of [10, 11]) await publishFile(lake, n);
     // A transform that read the partition's location before the switch and publishes after it.
     const stale = await lake.catalog.listPartitions(lake.config.database, CT);
-    const staleCatalog: Catalog = Object.create(lake.catalog, {
-      listPartitions: { value: async () => stale },
-    });
+    const staleCatalog: Catalog = overriding(lake.catalog, { listPartitions: async () => stale });
     let clock = Date.parse('2026-11-02T00:00:00Z');
     const opts = { graceMs: 5 * MINUTE, now: () => new Date(clock) };
     await compactPartition(ctx(), CT, DAY, SORT, opts);

@@ -62,3 +62,15 @@ export async function partitionCounts(lake: Lake, table = CT, day = DAY) {
   const [rows, distinct] = reader.getRows()[0]!.map(Number);
   return { files: keys.length, rows: rows!, distinct: distinct! };
 }
+
+/** The catalog with some methods replaced; the rest delegate to it (its private fields intact). */
+export function overriding(catalog: Catalog, over: Partial<Catalog>): Catalog {
+  return new Proxy(catalog, {
+    get(target, prop, _receiver) {
+      const own = (over as Record<string | symbol, unknown>)[prop];
+      if (own !== undefined) return own;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
