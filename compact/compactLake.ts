@@ -13,7 +13,18 @@ export interface CompactSelection {
   table?: string;
   /** Only this calendar day (`YYYY-MM-DD`). */
   day?: string;
+  /** Only days from this one on (inclusive). */
+  from?: string;
+  /** Only days up to this one (inclusive). */
+  to?: string;
+  /** Asked before each partition: `false` stops (a Lambda running out of time). */
+  keepGoing?: () => boolean;
 }
+
+const inRange = (d: string, s: CompactSelection) =>
+  (s.day === undefined || d === s.day) &&
+  (s.from === undefined || d >= s.from) &&
+  (s.to === undefined || d <= s.to);
 
 /**
  * Compacts every registered readready partition of the sources (or the selected ones), one after
@@ -33,8 +44,9 @@ export async function compactLake(
   for (const source of chosen) {
     const days = (await ctx.catalog.listPartitions(ctx.database, source.readreadyTable))
       .map((p) => p.values[0])
-      .filter((d): d is string => d !== undefined && (selection.day === undefined || d === selection.day));
+      .filter((d): d is string => d !== undefined && inRange(d, selection));
     for (const day of days) {
+      if (selection.keepGoing?.() === false) return reports;
       reports.push(await compactPartition(ctx, source.readreadyTable, day, sortColumnsFor(source), opts));
     }
   }
