@@ -3,7 +3,7 @@
  * small files per partition), files per partition, a few auditor queries (DuckDB over the files
  * the catalog's partition locations hold) and storage, before and after `compactLake`. Run:
  *
- *   npm run bench:compaction [-- --sessions 200 --days 2 --filler 4 --batch-files 4 --target-mb 256]
+ *   npm run bench:compaction [-- --sessions 300 --days 2 --filler 8 --batch-files 1 --target-mb 256]
  *
  * Writes `compaction-latest.json` and `compaction-latest.md` into bench/results (or `--results`).
  */
@@ -143,11 +143,11 @@ function renderMarkdown(r: {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      sessions: { type: 'string', default: '120' },
+      sessions: { type: 'string', default: '300' },
       days: { type: 'string', default: '2' },
       accounts: { type: 'string', default: '3' },
-      filler: { type: 'string', default: '4' },
-      'batch-files': { type: 'string', default: '4' },
+      filler: { type: 'string', default: '8' },
+      'batch-files': { type: 'string', default: '1' },
       'target-mb': { type: 'string', default: '256' },
       runs: { type: 'string', default: '5' },
       results: { type: 'string', default: 'bench/results' },
