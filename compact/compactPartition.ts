@@ -145,6 +145,7 @@ export async function compactPartition(
       generation: next.number,
       previous: previous.prefix,
       merged: files.map((f) => fileName(f.key)),
+      outputs: merged.keys.map(fileName),
       carried: [],
       rowsMerged: merged.rows,
       // Recorded just before the switch, so the grace period never starts late.

@@ -20,4 +20,5 @@ export {
 } from './generations.ts';
 export { type GenerationManifest, manifestKey, readManifest } from './manifest.ts';
 export { type PartitionLocation, partitionLocationFor } from './partitionLocationFor.ts';
+export { publishedGenerationFiles } from './publishedGeneration.ts';
 export { sortColumnsFor } from './sortColumns.ts';

@@ -11,6 +11,8 @@ export interface GenerationManifest {
   previous: string;
   /** File names of the previous generation merged into this one's `compact-*` files. */
   merged: string[];
+  /** File names of this generation's own merged output (`compact-<n>-<i>.parquet`). */
+  outputs: string[];
   /** File names copied over unchanged: late files that arrived while it compacted. */
   carried: string[];
   rowsMerged: number;

@@ -3,8 +3,10 @@ import { addapart } from './addapart.ts';
 import { bench } from './bench.ts';
 import { compact } from './compact.ts';
 import { demo } from './demo.ts';
+import { exportCommand } from './export.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
+import { queries } from './queries.ts';
 import { query } from './query.ts';
 import { sources } from './sources.ts';
 import { status } from './status.ts';
@@ -19,6 +21,8 @@ export const commands: Command[] = [
   compact,
   status,
   query,
+  queries,
+  exportCommand,
   generateCommand,
   sources,
   bench,

@@ -45,6 +45,9 @@ describe('loglake compact', () => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/compact: [1-9]\d* of \d+ partitions compacted/);
     expect(first.out).toMatch(/from_cloudtrail_readready\s+2026-11-01\s+compacted\s+\d+ -> 1\b/);
+    // During the grace period both generations exist; queries read the catalog's one only.
+    expect(await count(dir, 'from_cloudtrail_readready')).toBe(manifest.events.cloudtrailRecords);
+    expect(await count(dir, 'from_cloudwatch_readready')).toBe(manifest.events.cloudwatchLogEvents);
     const gc = await run('compact', '--dir', dir, '--gc', '--grace-minutes', '0');
     expect(gc.out).toContain('old generation deleted');
     expect(await count(dir, 'from_cloudtrail_readready')).toBe(manifest.events.cloudtrailRecords);
