@@ -6,7 +6,7 @@ import type { Lake } from '../../lake/lake.ts';
 import type { Catalog } from '../../lake/ports.ts';
 import { transformContext } from '../../transform/runTransform.ts';
 import { tempLake } from '../helpers/tempLake.ts';
-import { CT, catalogFiles, DAY, overriding, partitionCounts, publishFile } from './helpers.ts';
+import { CT, catalogFiles, DAY, engineRows, overriding, partitionCounts, publishFile } from './helpers.ts';
 
 const SORT = ['eventname', 'eventsource', 'eventtime'];
 const MINUTE = 60_000;
@@ -152,6 +152,7 @@ describe('late files during a compaction', () => {
     expect(r).toMatchObject({ action: 'compacted', rows: 33, filesAfter: 2 });
     expect(r.carried).toEqual([late?.outputs[0]?.key.split('/').pop()]);
     expect(await partitionCounts(lake)).toEqual({ files: 2, rows: 46, distinct: 46 });
+    expect(await engineRows(lake)).toBe(46);
     // Collecting generation 0 carries nothing twice.
     const gc = await compactPartition(ctx(), CT, DAY, SORT, { graceMs: 0, gcOnly: true });
     expect(gc.gc).toMatchObject({ state: 'collected', deleted: 4, carried: [] });
@@ -170,6 +171,7 @@ describe('late files during a compaction', () => {
     expect(r).toMatchObject({ action: 'compacted', rows: 21, carried: [] });
     expect(await catalogFiles(lake)).toHaveLength(2);
     expect(await partitionCounts(lake)).toEqual({ files: 2, rows: 35, distinct: 35 });
+    expect(await engineRows(lake)).toBe(35);
   });
 
   it('rescues a file a slow transform put into the old generation after the carry-over', async () => {
@@ -189,6 +191,7 @@ describe('late files during a compaction', () => {
     expect(gc.gc).toMatchObject({ state: 'collected', deleted: 3 });
     expect(gc.carried).toEqual([slow.outputs[0]?.key.split('/').pop()]);
     expect(await partitionCounts(lake)).toEqual({ files: 2, rows: 30, distinct: 30 });
+    expect(await engineRows(lake)).toBe(30);
     // The partition stays where compaction put it: the stale registration did not move it back.
     const [part] = await lake.catalog.listPartitions(lake.config.database, CT);
     expect(part?.location).toBe(lake.readready.uri(`${CT}/calendarday=${DAY}/gen=1/`));

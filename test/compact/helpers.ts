@@ -74,3 +74,18 @@ export function overriding(catalog: Catalog, over: Partial<Catalog>): Catalog {
     },
   });
 }
+
+/** Rows of a readready table through the lake's own query engine (what auditors see). */
+export async function engineRows(lake: Lake, table = CT): Promise<number> {
+  const engine = await lake.openQueryEngine();
+  try {
+    const r = await engine.query(
+      `SELECT count(*)::INTEGER AS n, count(DISTINCT eventid)::INTEGER AS d FROM ${table}`,
+    );
+    const { n, d } = r.rows[0] as { n: number; d: number };
+    if (n !== d) throw new Error(`${n} rows but ${d} distinct event ids`);
+    return n;
+  } finally {
+    await engine.close();
+  }
+}
