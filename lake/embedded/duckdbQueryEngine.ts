@@ -1,5 +1,5 @@
 import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
-import { escapeGlob } from '../duckdbGlob.ts';
+import { escapeGlob } from '../duckPaths.ts';
 import { errorMessage, QueryError } from '../errors.ts';
 import type { QueryEngine, QueryResult } from '../ports.ts';
 import { quoteLiteral } from '../sqlQuote.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainQueue } from '../../addapart/drainQueue.ts';
 import { generate } from '../../ingest/generate/index.ts';
 import { landFiles } from '../../ingest/land.ts';
-import { escapeGlob } from '../../lake/duckdbGlob.ts';
+import { escapeGlob } from '../../lake/duckPaths.ts';
 import type { Lake } from '../../lake/lake.ts';
 import type { Catalog } from '../../lake/ports.ts';
 import { runTransform, transformContext } from '../../transform/runTransform.ts';
