@@ -70,6 +70,7 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
       const published = await readPublished({
         catalog,
         control: lake.control,
+        readready,
         database: config.database,
         // The current definitions: applySources may have swapped them since the lake opened.
         sources: lake.sources,
