@@ -1,8 +1,9 @@
+import { publishedGenerationFiles } from '../compact/publishedGeneration.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { type RunRow, runTableRows } from '../sql/runTables.ts';
 import type { RunManifest } from '../transform/transformBatch.ts';
 import { partitionKey } from './distinctPartitions.ts';
-import type { Catalog, ObjectStore, TableDef } from './ports.ts';
+import type { Catalog, ObjectStore, PartitionSpec, TableDef } from './ports.ts';
 
 /** One readready object that a finished run published into a registered partition. */
 export interface PublishedFile {
@@ -23,6 +24,8 @@ export interface PublishedLake {
 export interface PublishedSource {
   catalog: Catalog;
   control: ObjectStore;
+  /** The readready store: a compacted partition's files are listed in its current generation. */
+  readready: ObjectStore;
   database: string;
   sources: readonly SourceDefinition[];
 }
@@ -37,8 +40,10 @@ export interface PublishedSource {
 export async function readPublished(src: PublishedSource): Promise<PublishedLake> {
   const tables = (await src.catalog.listTables(src.database)).filter((t) => t.format === 'parquet');
   const registered = new Map<string, Set<string>>();
+  const partitions = new Map<string, PartitionSpec[]>();
   for (const t of tables) {
     const parts = await src.catalog.listPartitions(src.database, t.name);
+    partitions.set(t.name, parts);
     registered.set(t.name, new Set(parts.map((p) => partitionKey(p.values))));
   }
   const byTable = new Map<string, Map<string, PublishedFile>>(tables.map((t) => [t.name, new Map()]));
@@ -58,6 +63,19 @@ export async function readPublished(src: PublishedSource): Promise<PublishedLake
         // A re-run of a batch lists the same keys again: they were overwritten, not added.
         files.set(o.key, { key: o.key, calendarday: o.calendarday });
       }
+    }
+  }
+  // A compacted partition (catalog location `gen=<n>/`, DESIGN §9) publishes its generation's files.
+  for (const [table, parts] of partitions) {
+    const files = byTable.get(table)!;
+    for (const p of parts) {
+      const day = p.values[0] ?? '';
+      const ofDay = [...files.values()].filter((f) => f.calendarday === day);
+      const runNames = new Set(ofDay.map((f) => f.key.slice(f.key.lastIndexOf('/') + 1)));
+      const keys = await publishedGenerationFiles(src.readready, table, day, p.location, runNames);
+      if (keys === undefined) continue;
+      for (const f of ofDay) files.delete(f.key);
+      for (const key of keys) files.set(key, { key, calendarday: day });
     }
   }
   const files = new Map<string, PublishedFile[]>();

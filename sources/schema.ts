@@ -171,6 +171,8 @@ export const sourceDefinitionSchema = z
           .strict()
           .optional(),
         columns: z.array(columnSchema).min(1),
+        /** Columns compaction sorts a day's rows by (auditors' filters first); see compact/sortColumns.ts. */
+        sort_by: z.array(identifier).min(1).optional(),
       })
       .strict(),
   })

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { type PartitionLocation, partitionLocationFor } from '../compact/partitionLocationFor.ts';
 import { isGlobLike } from '../lake/duckPaths.ts';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } from '../lake/ports.ts';
@@ -205,7 +206,12 @@ export function isReconciled(t: FileCounts | SourceTotals): boolean {
 
 /** The readready object key of a batch's output: a function of the batch's input set only. */
 export function outputKey(table: string, calendarday: string, batchId: string, chunk: number): string {
-  return `${table}/calendarday=${calendarday}/part-${batchId}-${String(chunk).padStart(4, '0')}.parquet`;
+  return `${table}/calendarday=${calendarday}/${outputName(batchId, chunk)}`;
+}
+
+/** The file name of a batch's output, the same in whichever generation of the partition it lands. */
+export function outputName(batchId: string, chunk: number): string {
+  return `part-${batchId}-${String(chunk).padStart(4, '0')}.parquet`;
 }
 
 /** Quarantine record key of a raw file: deterministic, so a re-run overwrites it. */
@@ -413,16 +419,21 @@ export async function transformBatch(
     eventQuarantine.sort();
     const outputs: RunManifest['outputs'] = [];
     const partitionsByTable = new Map<string, { values: string[]; location: string }[]>();
+    // Into each partition's current generation (compaction may have moved it), read at publish time.
+    const locations = new Map<string, PartitionLocation>();
     for (const o of sinkOutputs) {
-      const key = outputKey(o.table, o.calendarday, claim.batchId, o.chunk);
+      const id = `${o.table}/${o.calendarday}`;
+      let at = locations.get(id);
+      if (at === undefined) {
+        at = await partitionLocationFor(ctx, o.table, o.calendarday);
+        locations.set(id, at);
+      }
+      const key = at.prefix + outputName(claim.batchId, o.chunk);
       await ctx.readready.putFile(key, o.localPath, { contentType: 'application/vnd.apache.parquet' });
       await rm(o.localPath, { force: true });
       outputs.push({ table: o.table, calendarday: o.calendarday, key, rows: o.rows, bytes: o.bytes });
       const list = partitionsByTable.get(o.table) ?? [];
-      list.push({
-        values: [o.calendarday],
-        location: ctx.readready.uri(`${o.table}/calendarday=${o.calendarday}/`),
-      });
+      list.push({ values: [o.calendarday], location: at.location });
       partitionsByTable.set(o.table, list);
     }
     for (const [table, partitions] of partitionsByTable) {

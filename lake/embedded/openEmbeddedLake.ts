@@ -93,6 +93,7 @@ export async function openEmbeddedLake(
       const published = await readPublished({
         catalog,
         control: lake.control,
+        readready,
         database: config.database,
         // The current definitions: applySources may have swapped them since the lake opened.
         sources: lake.sources,
