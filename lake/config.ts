@@ -25,6 +25,28 @@ const awsSchema = z
   })
   .strict();
 
+/** Session review (api/): who reviews whom, and how callers are authenticated. */
+const reviewSchema = z
+  .object({
+    /** Directory file (JSON or CSV, see docs/REVIEW.md). Default `<embedded dir>/review/directory.json`. */
+    directoryFile: z.string().optional(),
+    /** A lake table with `identity` and `manager` columns, read instead of the file. */
+    directoryTable: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional(),
+    /** Managers also see their reports' reports. */
+    transitive: z.boolean().default(false),
+    /** Minutes before a session's start from which the principal's API calls are shown as context. */
+    contextWindowMinutes: z.number().int().min(0).max(1440).default(60),
+    /** Token issuer and audience; unset in embedded mode means the local signing key's. */
+    issuer: z.string().optional(),
+    audience: z.string().optional(),
+    /** The issuer's JWKS; unset in embedded mode means the local signing key. */
+    jwksUri: z.string().url().optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     mode: z.enum(['embedded', 'aws']).default('embedded'),
@@ -73,12 +95,14 @@ export const configSchema = z
       .strict()
       .default({ dir: '.loglake' }),
     aws: awsSchema.optional(),
+    review: reviewSchema.default({ transitive: false, contextWindowMinutes: 60 }),
   })
   .strict();
 
 export type LoglakeConfig = z.output<typeof configSchema>;
 export type LoglakeConfigInput = z.input<typeof configSchema>;
 export type AwsConfig = z.output<typeof awsSchema>;
+export type ReviewConfig = z.output<typeof reviewSchema>;
 
 /** Environment variables that override the file, and the setting each one sets. */
 const ENV: [string, string[]][] = [
@@ -95,6 +119,11 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_TRANSFORM_QUEUE_URL', ['aws', 'queues', 'transform']],
   ['LOGLAKE_ATHENA_WORKGROUP', ['aws', 'athena', 'workgroup']],
   ['LOGLAKE_ATHENA_OUTPUT', ['aws', 'athena', 'outputLocation']],
+  ['LOGLAKE_REVIEW_DIRECTORY_FILE', ['review', 'directoryFile']],
+  ['LOGLAKE_REVIEW_DIRECTORY_TABLE', ['review', 'directoryTable']],
+  ['LOGLAKE_REVIEW_ISSUER', ['review', 'issuer']],
+  ['LOGLAKE_REVIEW_AUDIENCE', ['review', 'audience']],
+  ['LOGLAKE_REVIEW_JWKS_URI', ['review', 'jwksUri']],
 ];
 
 /** The environment variables loglake reads its settings from (infra sets these on the functions). */
