@@ -48,7 +48,7 @@ export function accessLogMiddleware(log: AppendTable, now: () => Date): Middlewa
         [
           {
             request_id: randomUUID(),
-            at,
+            logged_at: at,
             actor: audit.actor,
             action,
             target: audit.target,

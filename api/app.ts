@@ -33,12 +33,17 @@ function onError(err: Error, c: Context<ReviewEnv>): Response {
     if (audit) Object.assign(audit, { result: 'unauthenticated', detail: { reason: err.reason } });
     c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
     return html
-      ? c.html(errorPage('Sign-in needed', 'Open the review link printed by `loglake token` or `loglake demo`.'), 401)
+      ? c.html(
+          errorPage('Sign-in needed', 'Open the review link printed by `loglake token` or `loglake demo`.'),
+          401,
+        )
       : c.json({ error: 'unauthenticated', message: 'a valid bearer token is required' }, 401);
   }
   if (err instanceof SessionNotFoundError) {
     if (audit) audit.result = String(err.context.reason ?? 'not_found');
-    return html ? c.html(errorPage('Not found', 'No such session in your team.'), 404) : c.json(NOT_FOUND, 404);
+    return html
+      ? c.html(errorPage('Not found', 'No such session in your team.'), 404)
+      : c.json(NOT_FOUND, 404);
   }
   if (err instanceof InvalidRequestError) {
     if (audit) Object.assign(audit, { result: 'invalid_request', detail: { message: err.message } });

@@ -70,7 +70,12 @@ export function listPage(identity: string, overdue: SessionSummary[], pending: S
   );
 }
 
-const STATE_TEXT = { pending: 'pending', overdue: 'overdue', justified: 'justified', not_justified: 'not justified' };
+const STATE_TEXT = {
+  pending: 'pending',
+  overdue: 'overdue',
+  justified: 'justified',
+  not_justified: 'not justified',
+};
 
 /** One session: metadata, decisions, the form, context and lines. */
 export function sessionPage(identity: string, d: SessionDetail, saved: boolean): string {

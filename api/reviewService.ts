@@ -16,7 +16,14 @@ import {
   SESSION_ONE_SQL,
   sessionListSql,
 } from './sql.ts';
-import type { Decision, DecisionRecord, ReviewState, SessionDetail, SessionLine, SessionSummary } from './types.ts';
+import type {
+  Decision,
+  DecisionRecord,
+  ReviewState,
+  SessionDetail,
+  SessionLine,
+  SessionSummary,
+} from './types.ts';
 
 /** Options of {@link ReviewService}. */
 export interface ReviewServiceOptions {
@@ -92,7 +99,9 @@ export class ReviewService {
       account: f.account,
       state: f.state,
       team,
-      after: f.cursor ? { startTime: sqlTimestamp(new Date(f.cursor.startTime)), ref: f.cursor.ref } : undefined,
+      after: f.cursor
+        ? { startTime: sqlTimestamp(new Date(f.cursor.startTime)), ref: f.cursor.ref }
+        : undefined,
       limit: f.limit + 1,
     });
     return this.#o.engines.use(async (engine) => {

@@ -19,7 +19,7 @@ const REVIEW_COLUMNS: ColumnDef[] = [
 
 const ACCESS_COLUMNS: ColumnDef[] = [
   { name: 'request_id', type: 'string' },
-  { name: 'at', type: 'timestamp' },
+  { name: 'logged_at', type: 'timestamp' },
   { name: 'actor', type: 'string', comment: 'token subject; null when no valid token' },
   { name: 'action', type: 'string', comment: 'method and route, e.g. GET /sessions/{id}' },
   { name: 'target', type: 'string', comment: 'the session reference asked for' },

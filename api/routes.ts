@@ -83,7 +83,9 @@ export function registerApiRoutes(app: OpenAPIHono<ReviewEnv>, service: ReviewSe
     c.get('audit').detail.returned = page.sessions.length;
     return c.json(page, 200);
   });
-  app.openapi(getRoute, async (c) => c.json(await service.get(c.get('caller'), c.req.valid('param').id), 200));
+  app.openapi(getRoute, async (c) =>
+    c.json(await service.get(c.get('caller'), c.req.valid('param').id), 200),
+  );
   app.openapi(transcriptRoute, async (c) => {
     const text = await service.transcript(c.get('caller'), c.req.valid('param').id);
     return c.text(text, 200, { 'content-type': 'text/plain; charset=utf-8' });

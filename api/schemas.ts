@@ -84,7 +84,9 @@ const isoParam = z.iso
   .openapi({ description: 'ISO 8601 time (UTC or with an offset)' });
 
 export const ListQuerySchema = z.object({
-  from: isoParam.openapi({ description: 'sessions started at or after this time (default: 90 days before `to`)' }),
+  from: isoParam.openapi({
+    description: 'sessions started at or after this time (default: 90 days before `to`)',
+  }),
   to: isoParam.openapi({ description: 'sessions started before this time (default: now)' }),
   account: z
     .string()

@@ -68,7 +68,8 @@ export interface SessionListQuery {
 /** The session list of a team: statement and parameters, newest first, keyset-paged. */
 export function sessionListSql(q: SessionListQuery): { sql: string; params: (string | number)[] } {
   const params: (string | number)[] = [q.fromDay, q.toDay, q.from, q.to];
-  let where = 'calendarday >= ? AND calendarday <= ? AND eventtime >= CAST(? AS TIMESTAMP) AND eventtime < CAST(? AS TIMESTAMP)';
+  let where =
+    'calendarday >= ? AND calendarday <= ? AND eventtime >= CAST(? AS TIMESTAMP) AND eventtime < CAST(? AS TIMESTAMP)';
   if (q.account !== undefined) {
     where += ' AND recipientaccountid = ?';
     params.push(q.account);
