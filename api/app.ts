@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { accessLogMiddleware } from './accessLogMiddleware.ts';
 import type { Verifier } from './auth.ts';
 import { authMiddleware } from './authMiddleware.ts';
@@ -20,7 +21,8 @@ export interface ReviewAppOptions {
   pages?: boolean;
   /** Mark the review page's cookie `Secure` (behind HTTPS). Default false. */
   secureCookie?: boolean;
-  now?: () => Date;
+  /** Clock of the access log. Default the system clock. */
+  logClock?: () => Date;
 }
 
 /** The one body every "no such session" answers with, whatever the reason. */
@@ -49,9 +51,23 @@ function onError(err: Error, c: Context<ReviewEnv>): Response {
     if (audit) Object.assign(audit, { result: 'invalid_request', detail: { message: err.message } });
     return c.json({ error: 'invalid_request', message: err.message }, 400);
   }
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own refusals, e.g. a body that is not JSON.
+    if (audit) Object.assign(audit, { result: 'invalid_request', detail: { message: err.message } });
+    return c.json({ error: 'invalid_request', message: err.message || 'invalid request' }, err.status);
+  }
   console.error(`review API error: ${err.name}: ${err.message}`);
   if (audit) Object.assign(audit, { result: 'error', detail: { error: err.name } });
   return c.json({ error: 'internal', message: 'internal error' }, 500);
+}
+
+/** A clock that never repeats or goes back a millisecond, so access-log rows sort in request order. */
+function monotonic(clock: () => Date): () => Date {
+  let last = 0;
+  return () => {
+    last = Math.max(clock().getTime(), last + 1);
+    return new Date(last);
+  };
 }
 
 /**
@@ -60,7 +76,7 @@ function onError(err: Error, c: Context<ReviewEnv>): Response {
  * OpenAPI document is on record in the access log, refusals included.
  */
 export function createReviewApp(opts: ReviewAppOptions): OpenAPIHono<ReviewEnv> {
-  const now = opts.now ?? (() => new Date());
+  const now = monotonic(opts.logClock ?? (() => new Date()));
   const app = new OpenAPIHono<ReviewEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
@@ -80,11 +96,10 @@ export function createReviewApp(opts: ReviewAppOptions): OpenAPIHono<ReviewEnv> 
     info: { title: 'loglake session review', version: '1' },
   });
   app.get('/', (c) => c.redirect('/review', 302));
-  app.use('/sessions', accessLogMiddleware(opts.tables.accessLog, now), authMiddleware(opts.verify));
+  // `/x/*` also matches `/x` in Hono: one registration each, or requests are logged twice.
   app.use('/sessions/*', accessLogMiddleware(opts.tables.accessLog, now), authMiddleware(opts.verify));
   registerApiRoutes(app, opts.service);
   if (opts.pages !== false) {
-    app.use('/review', accessLogMiddleware(opts.tables.accessLog, now));
     app.use('/review/*', accessLogMiddleware(opts.tables.accessLog, now));
     registerPages(app, opts);
   }

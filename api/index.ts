@@ -7,7 +7,14 @@ export { type Caller, createVerifier, type Verifier, type VerifierOptions } from
 export { type DirectoryEntry, loadDirectoryFile, parseDirectory, teamOf } from './directory.ts';
 export { AuthError, type AuthFailure, SessionNotFoundError } from './errors.ts';
 export { EMPLOYEE_IDENTITY_SQL, employeeIdentity } from './identity.ts';
-export { ensureLocalKey, LOCAL_AUDIENCE, LOCAL_ISSUER, mintToken, readLocalKey } from './localKey.ts';
+export {
+  ensureLocalKey,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  type LocalKey,
+  mintToken,
+  readLocalKey,
+} from './localKey.ts';
 export { configuredVerifier, embeddedReviewPaths, openReviewApp } from './openReviewApp.ts';
 export { ReviewService, type ReviewServiceOptions } from './reviewService.ts';
 export { ACCESS_LOG_TABLE, openReviewTables, REVIEWS_TABLE } from './reviewTables.ts';

@@ -93,6 +93,6 @@ export async function openReviewApp(
     now: opts.now,
   });
   const verify = opts.verify ?? (await configuredVerifier(lake.config));
-  const app = createReviewApp({ service, verify, tables, now: opts.now, secureCookie: opts.secureCookie });
+  const app = createReviewApp({ service, verify, tables, secureCookie: opts.secureCookie });
   return { app, service, close: () => engines.close() };
 }
