@@ -6,6 +6,9 @@ import type { ReviewEnv } from './env.ts';
 import { AuthError, InvalidRequestError } from './errors.ts';
 import { layout, listPage, sessionPage } from './html.ts';
 
+/** How far back the review page's to-do list looks. */
+export const TODO_LOOKBACK_DAYS = 366;
+
 /**
  * The review page: plain server-rendered HTML and forms, no script. It signs in once from a link
  * carrying a token (`/review/login?token=…`), which it keeps in an HttpOnly, SameSite=Strict cookie;
@@ -33,9 +36,11 @@ export function registerPages(app: OpenAPIHono<ReviewEnv>, opts: ReviewAppOption
   });
   app.get('/review', auth, async (c) => {
     const caller = c.get('caller');
+    // The to-do list looks back a year, so a session long overdue still shows.
+    const from = new Date(Date.now() - TODO_LOOKBACK_DAYS * 86_400_000);
     const [overdue, pending] = await Promise.all([
-      service.list(caller, { state: 'overdue', limit: 200 }),
-      service.list(caller, { state: 'pending', limit: 200 }),
+      service.list(caller, { state: 'overdue', limit: 200, from }),
+      service.list(caller, { state: 'pending', limit: 200, from }),
     ]);
     c.get('audit').detail = { overdue: overdue.sessions.length, pending: pending.sessions.length };
     return c.html(listPage(caller.identity, overdue.sessions, pending.sessions));

@@ -67,12 +67,12 @@ export class ReviewService {
 
   constructor(opts: ReviewServiceOptions) {
     this.#o = {
-      transitive: false,
-      contextWindowMinutes: 60,
-      contextLimit: 500,
-      defaultListDays: 90,
-      now: () => new Date(),
       ...opts,
+      transitive: opts.transitive ?? false,
+      contextWindowMinutes: opts.contextWindowMinutes ?? 60,
+      contextLimit: opts.contextLimit ?? 500,
+      defaultListDays: opts.defaultListDays ?? 90,
+      now: opts.now ?? (() => new Date()),
     };
   }
 

@@ -5,8 +5,10 @@ import { demo } from './demo.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
 import { query } from './query.ts';
+import { serveCommand } from './serve.ts';
 import { sources } from './sources.ts';
 import { status } from './status.ts';
+import { tokenCommand } from './token.ts';
 import { transform } from './transform.ts';
 
 /** Every `loglake` command, in the order `--help` lists them. */
@@ -17,6 +19,8 @@ export const commands: Command[] = [
   transform,
   status,
   query,
+  serveCommand,
+  tokenCommand,
   generateCommand,
   sources,
   bench,
