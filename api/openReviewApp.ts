@@ -51,7 +51,9 @@ function directorySource(lake: Lake, engines: EngineHolder, ttlMs = 5000): () =>
         ? embeddedReviewPaths(lake.config).directory
         : undefined;
   return async () => {
-    if (cached && Date.now() - cached.at < ttlMs) return cached.entries;
+    // A table costs a query (on AWS, an Athena run): it is read again only every few minutes.
+    const ttl = r.directoryTable !== undefined ? 60 * ttlMs : ttlMs;
+    if (cached && Date.now() - cached.at < ttl) return cached.entries;
     if (r.directoryTable !== undefined) {
       const entries = await engines.use((e) => loadDirectoryTable(e, r.directoryTable!));
       cached = { entries, at: Date.now(), version: '' };

@@ -36,7 +36,9 @@ const reviewSchema = z
       .regex(/^[a-z_][a-z0-9_]*$/)
       .optional(),
     /** Managers also see their reports' reports. */
-    transitive: z.boolean().default(false),
+    transitive: z
+      .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean())
+      .default(false),
     /** Minutes before a session's start from which the principal's API calls are shown as context. */
     contextWindowMinutes: z.number().int().min(0).max(1440).default(60),
     /** Token issuer and audience; unset in embedded mode means the local signing key's. */
@@ -124,6 +126,7 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_REVIEW_ISSUER', ['review', 'issuer']],
   ['LOGLAKE_REVIEW_AUDIENCE', ['review', 'audience']],
   ['LOGLAKE_REVIEW_JWKS_URI', ['review', 'jwksUri']],
+  ['LOGLAKE_REVIEW_TRANSITIVE', ['review', 'transitive']],
 ];
 
 /** The environment variables loglake reads its settings from (infra sets these on the functions). */

@@ -63,7 +63,11 @@ describe('infra/loglake.yaml', () => {
 
   it('configures the functions only through variables the config loader reads, on nodejs22.x', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.map(([n]) => n).sort()).toEqual(['AddapartFunction', 'TransformFunction']);
+    expect(functions.map(([n]) => n).sort()).toEqual([
+      'AddapartFunction',
+      'ReviewFunction',
+      'TransformFunction',
+    ]);
     for (const [, f] of functions) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       const vars = Object.keys((f.Properties.Environment as { Variables: object }).Variables);
@@ -92,5 +96,31 @@ describe('infra/loglake.yaml', () => {
       expect(r.stderr).toBe('');
       expect(r.stdout.trim()).toBe('function');
     }
+  });
+
+  it('serves the review app on a Function URL, appending to its two tables only and never deleting', () => {
+    const [[, url]] = ofType('AWS::Lambda::Url') as [[string, Resource]];
+    expect(url.Properties.TargetFunctionArn).toEqual({ 'Fn::GetAtt': ['ReviewFunction', 'Arn'] });
+    expect(url.Properties.AuthType).toBe('NONE');
+    const permission = template.Resources.ReviewFunctionUrlPermission!.Properties;
+    expect(permission).toMatchObject({ Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' });
+    const review = template.Resources.ReviewFunction!.Properties as {
+      Handler: string;
+      Environment: { Variables: object };
+    };
+    expect(review.Handler).toBe('infra/handlers/review.handler');
+    expect(Object.keys(review.Environment.Variables)).toEqual(
+      expect.arrayContaining(['LOGLAKE_REVIEW_ISSUER', 'LOGLAKE_REVIEW_AUDIENCE', 'LOGLAKE_REVIEW_JWKS_URI']),
+    );
+    const policy = JSON.stringify(template.Resources.ReviewRole!.Properties);
+    expect(policy).not.toContain('s3:DeleteObject');
+    const puts = (
+      template.Resources.ReviewRole!.Properties.Policies as {
+        PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] };
+      }[]
+    )[0]!.PolicyDocument.Statement.filter((st) => st.Action.includes('s3:PutObject'));
+    expect(JSON.stringify(puts.map((st) => st.Resource))).toMatch(
+      /loglake_session_reviews\/\*.*loglake_access_log\/\*/,
+    );
   });
 });
