@@ -14,6 +14,7 @@ import {
   SESSION_END_SQL,
   SESSION_LINES_SQL,
   SESSION_ONE_SQL,
+  SESSION_RAW_MESSAGES_SQL,
   sessionListSql,
 } from './sql.ts';
 import type {
@@ -132,10 +133,16 @@ export class ReviewService {
       let logEvents = 0;
       let end = new Date(iso(row.start_time));
       if (sessionId !== undefined) {
-        for (const r of (await engine.query(SESSION_LINES_SQL, [sessionId, startDay])).rows) {
+        const rows = (await engine.query(SESSION_LINES_SQL, [sessionId, startDay])).rows;
+        const raw = new Map<string, unknown>();
+        if (rows.some((r) => r.sessiondata == null)) {
+          for (const r of (await engine.query(SESSION_RAW_MESSAGES_SQL, [sessionId, startDay])).rows)
+            raw.set(String(r.logeventid), r.message);
+        }
+        for (const r of rows) {
           const time = iso(r.eventtime);
           logEvents++;
-          const text = r.sessiondata ?? r.message;
+          const text = r.sessiondata ?? raw.get(String(r.logeventid));
           for (const line of String(text ?? '').split('\n')) lines.push({ time, text: line });
           if (new Date(time) > end) end = new Date(time);
         }

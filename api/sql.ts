@@ -99,12 +99,22 @@ LIMIT ?`;
 export const SESSION_ONE_SQL = `WITH ${STARTS('(sessionid = ? OR (sessionid IS NULL AND eventid = ?))')}
 SELECT * FROM reviewed`;
 
-/** Keystroke lines of one session, in order: bind sessionid, first day. */
+/**
+ * Keystroke lines of one session, in order: bind sessionid, first day. `message` is left out: it
+ * holds the whole agent JSON of every row, and reading it for a large session costs several times
+ * the rest; {@link SESSION_RAW_MESSAGES_SQL} fetches it only for the rare rows without `sessiondata`.
+ */
 export const SESSION_LINES_SQL = `
-SELECT eventtime, logeventid, sessiondata, message, runasuser
+SELECT eventtime, logeventid, sessiondata
 FROM from_cloudwatch_readready
 WHERE sessionid = ? AND calendarday >= ?
 ORDER BY eventtime, logeventid`;
+
+/** The messages of a session's rows that have no `sessiondata` (not JSON): bind sessionid, first day. */
+export const SESSION_RAW_MESSAGES_SQL = `
+SELECT logeventid, message
+FROM from_cloudwatch_readready
+WHERE sessionid = ? AND calendarday >= ? AND sessiondata IS NULL`;
 
 /** Line counts of a page of sessions: add one `?` per session id. */
 export function lineCountsSql(count: number): string {

@@ -239,6 +239,13 @@ describe('one session', () => {
     ]);
   });
 
+  it('keeps a log event whose message is not JSON as a line of its own', async () => {
+    const text = await (await h.get(`/sessions/${S.sso2.sessionId}/transcript`, a)).text();
+    expect(text).toBe(
+      '2026-11-02T09:00:05.000Z  $ uptime\n2026-11-02T09:00:14.000Z  not JSON: agent restarted\n',
+    );
+  });
+
   it('serves a failed StartSession by its eventid, with no lines', async () => {
     const d = (await (await h.get(`/sessions/${S.ssoFailed.eventId}`, a)).json()) as {
       session: { errorCode: string; errorMessage: string };

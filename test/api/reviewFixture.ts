@@ -322,6 +322,13 @@ function firehoseFiles(): { key: string; body: Buffer }[] {
         lines,
       ),
     }));
+    // A message that is not the agent's JSON stays as text: it is a line of the session all the same.
+    if (s === S.sso2)
+      events.push({
+        id: `37999999999999999999999999999999999999999999999999999${files.length}`,
+        timestamp: t0 + 9000,
+        message: 'not JSON: agent restarted',
+      });
     const d = new Date(t0).toISOString();
     const [y, m, dd, hh] = [d.slice(0, 4), d.slice(5, 7), d.slice(8, 10), d.slice(11, 13)];
     files.push({

@@ -50,7 +50,9 @@ let service: ReviewService;
 beforeEach(async () => {
   await resetMoto();
   clients = motoClients();
-  starts = intercept(clients.athena, 'StartQueryExecutionCommand');
+  starts = intercept(clients.athena, 'StartQueryExecutionCommand') as {
+    inputs: StartQueryExecutionCommandInput[];
+  };
   const engine = new AthenaQueryEngine(clients.athena, { database: 'loglake', pollInitialMs: 5 });
   service = new ReviewService({
     engines: new EngineHolder(async () => engine),
