@@ -1,3 +1,4 @@
+import { literalFilePath } from '../lake/duckPaths.ts';
 import { quoteLiteral } from '../lake/sqlQuote.ts';
 import type { BenchSource } from './types.ts';
 
@@ -26,7 +27,7 @@ export interface NativeInput {
 }
 
 function fileList(input: NativeInput): string {
-  return `[${input.keys.map((k) => quoteLiteral(`${input.root}/${k}`)).join(', ')}]`;
+  return `[${input.keys.map((k) => literalFilePath(`${input.root}/${k}`)).join(', ')}]`;
 }
 
 /** `source_key` from DuckDB's `filename` column: the path after `<root>/` (substr is 1-based). */

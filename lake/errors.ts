@@ -30,6 +30,8 @@ export class ObjectNotFoundError extends LoglakeError {
 /** Reason codes for quarantined files and events; stable, so auditors can group by them. */
 export type QuarantineReason =
   | 'corrupt_compression'
+  | 'empty_file'
+  | 'invalid_utf8'
   | 'invalid_json'
   | 'unknown_envelope'
   | 'unknown_source'

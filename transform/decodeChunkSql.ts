@@ -1,11 +1,11 @@
-import { type FileHandle, mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mapLimit } from '../lake/mapLimit.ts';
 import type { LandedFile, ObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { DecodeEngine } from './decodeEngine.ts';
-import type { FileOutcome } from './decodeRawFile.ts';
+import { type FileOutcome, tooLargeToRead } from './decodeRawFile.ts';
 import { sniffCompression } from './decompress.ts';
 import { type SqlInputFile, sqlDecodeChunk } from './sqlDecode.ts';
 import type { SqlPlan } from './sqlPlan.ts';
@@ -48,6 +48,8 @@ export interface SqlChunkDeps {
   plans: ReadonlyMap<string, SqlPlan>;
   /** The JavaScript decoder, for the files DuckDB sets aside. */
   engine: DecodeEngine;
+  /** A raw object stored bigger than this is quarantined `too_large` without being read. */
+  maxRawObjectBytes: number;
   prefetch: number;
   /** Where the time went: waiting for files, and DuckDB's decoding. */
   stages: { readWaitMs: number; decodeMs: number };
@@ -87,18 +89,24 @@ export async function decodeChunkSql(
         return;
       }
       const t0 = performance.now();
-      // A local raw file is read in place; anything else is fetched to scratch, as it is.
+      // A local raw file is read in place, through a link named by loglake: the raw key may hold
+      // `*`, `?` or `[…]`, which DuckDB would expand as a pattern. Anything else is fetched to scratch.
       const local = await localFile(deps.raw.localPath?.(file.key));
       let input: SqlInputFile;
+      const path = join(dir, String(i).padStart(6, '0'));
+      if (local !== undefined && local.bytes > deps.maxRawObjectBytes) {
+        outcomes.push({ file, compressed: 0, outcome: tooLargeToRead(local.bytes, deps.maxRawObjectBytes) });
+        return;
+      }
       if (local !== undefined) {
-        input = { key: file.key, path: local.path, compression: local.compression, bytes: local.bytes };
+        await symlink(local.path, path);
+        input = { key: file.key, path, compression: local.compression, bytes: local.bytes };
       } else {
         const fetched = await deps.read(file);
         if (!fetched.ok) {
           outcomes.push({ file, compressed: 0, outcome: fetched.outcome });
           return;
         }
-        const path = join(dir, String(i).padStart(6, '0'));
         await writeFile(path, fetched.bytes);
         const compression = sniffCompression(fetched.bytes) === 'gzip' ? 'gzip' : 'uncompressed';
         input = { key: file.key, path, compression, bytes: fetched.bytes.byteLength };
@@ -140,6 +148,7 @@ export async function decodeChunkSql(
     }
     return { outcomes, sqlRows };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // A cleanup failure must not hide the error that brought us here (the batch's scratch goes anyway).
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

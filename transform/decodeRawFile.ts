@@ -1,14 +1,23 @@
 import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { decodeText, type EventQuarantine, type FileCounts } from './decodeFile.ts';
-import { decompress } from './decompress.ts';
+import { type EventQuarantine, type FileCounts, FileDecoder } from './decodeFile.ts';
+import { decompress, decompressStream } from './decompress.ts';
 import type { Projector } from './project.ts';
 import type { Spool } from './spool.ts';
+import { Utf8Decoder, utf8Text } from './utf8Text.ts';
 
 /** What became of one raw file. */
 export type FileOutcome =
   | { ok: true; counts: FileCounts; uncompressedBytes: number; rejected: EventQuarantine[] }
-  | { ok: false; reason: QuarantineReason; message: string; eventsDecoded: number };
+  | {
+      ok: false;
+      reason: QuarantineReason;
+      message: string;
+      /** Events read before the failure: the file withheld at least this many. */
+      eventsDecoded: number;
+      /** Decompressed bytes read before the failure, when known. */
+      uncompressedBytes?: number;
+    };
 
 /** Time spent per decode stage (ms), on whichever thread decoded. */
 export interface DecodeStages {
@@ -20,19 +29,45 @@ export interface DecodeStages {
 export const emptyDecodeStages = (): DecodeStages => ({ decompressMs: 0, decodeMs: 0, spoolMs: 0 });
 
 /** A decoding failure as a quarantine outcome; anything else is a bug and propagates. */
-function quarantined(err: unknown): FileOutcome {
+function quarantined(err: unknown, eventsDecoded: number, uncompressedBytes: number): FileOutcome {
   if (!(err instanceof DecodeError)) throw err;
   return {
     ok: false,
     reason: err.reason,
     message: err.message,
-    eventsDecoded: Number(err.context.eventsDecoded ?? 0),
+    eventsDecoded: Number(err.context.eventsDecoded ?? eventsDecoded),
+    uncompressedBytes,
   };
 }
 
+/** Files up to this size (compressed) are decompressed in one call, on libuv's thread pool. */
+const WHOLE_INPUT_BYTES = 16 * 1024 * 1024;
+/** ...as long as they decompress to at most this; bigger ones stream. */
+const WHOLE_OUTPUT_BYTES = 128 * 1024 * 1024;
+/** A streaming file's rows go to its own spool file once they hold this many characters. */
+const SPILL_CHARS = 32 * 1024 * 1024;
+/** Default limit of a file's decompressed size: beyond it the file is `too_large`. */
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** When a file streams rather than decoding in one piece (defaults above; tests set them small). */
+export interface StreamingLimits {
+  wholeInputBytes?: number;
+  wholeOutputBytes?: number;
+  /** Bytes per decompressed chunk. */
+  chunkBytes?: number;
+  spillChars?: number;
+}
+
+async function appendRows(spool: Spool, table: string, projector: Projector, rows: Map<string, string[]>) {
+  for (const [day, lines] of rows) await spool.append(table, day, projector.columns, lines);
+}
+
 /**
- * Decodes one raw file into a spool: decompress (sniffed), decode, and append its rows. A file is
- * appended whole or not at all; a structural failure comes back as a quarantine outcome.
+ * Decodes one raw file into a spool: decompress (sniffed), decode strictly as UTF-8, cut, parse,
+ * project, and append its rows. A file is appended whole or not at all; a structural failure comes
+ * back as a quarantine outcome. Small files are decoded in one piece; large ones stream, chunk by
+ * chunk, with their rows spilled to a spool file of their own that joins the spool only when the
+ * whole file decoded, so memory stays flat whatever one file holds.
  */
 export async function decodeRawFile(
   spool: Spool,
@@ -40,31 +75,75 @@ export async function decodeRawFile(
   source: SourceDefinition,
   projector: Projector,
   bytes: Uint8Array,
-  opts: { maxUncompressedBytes?: number; stages?: DecodeStages } = {},
+  opts: { maxUncompressedBytes?: number; stages?: DecodeStages; streaming?: StreamingLimits } = {},
 ): Promise<FileOutcome> {
   const stages = opts.stages ?? emptyDecodeStages();
+  const limit = opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+  const {
+    wholeInputBytes = WHOLE_INPUT_BYTES,
+    wholeOutputBytes = WHOLE_OUTPUT_BYTES,
+    chunkBytes,
+    spillChars = SPILL_CHARS,
+  } = opts.streaming ?? {};
   let t = performance.now();
   const lap = (stage: keyof DecodeStages) => {
     const now = performance.now();
     stages[stage] += now - t;
     t = now;
   };
-  let decoded: ReturnType<typeof decodeText>;
+  const decoder = new FileDecoder(key, source, projector);
+  const table = source.readreadyTable;
+  let own: Spool | undefined;
+  let uncompressedBytes = 0;
   try {
-    const data = await decompress(bytes, { maxOutputBytes: opts.maxUncompressedBytes });
-    lap('decompressMs');
-    decoded = decodeText(data.toString('utf8'), data.byteLength, key, source, projector);
+    let whole: Buffer | undefined;
+    if (bytes.byteLength <= wholeInputBytes) {
+      try {
+        whole = await decompress(bytes, { maxOutputBytes: Math.min(limit, wholeOutputBytes) });
+      } catch (err) {
+        // Too big to decompress in one piece, but within the limit: stream it instead.
+        if (!(err instanceof DecodeError && err.reason === 'too_large' && limit > wholeOutputBytes))
+          throw err;
+      }
+    }
+    if (whole !== undefined) {
+      lap('decompressMs');
+      uncompressedBytes = whole.byteLength;
+      decoder.push(utf8Text(whole), true);
+    } else {
+      const utf8 = new Utf8Decoder();
+      for await (const chunk of decompressStream(bytes, { maxOutputBytes: limit, chunkBytes })) {
+        uncompressedBytes += chunk.byteLength;
+        decoder.push(utf8.push(chunk));
+        if (decoder.bufferedChars > spillChars) {
+          own ??= spool.child();
+          await appendRows(own, table, projector, decoder.takeRows());
+        }
+      }
+      utf8.end();
+    }
+    decoder.end();
     lap('decodeMs');
   } catch (err) {
-    return quarantined(err);
+    await own?.abort();
+    return quarantined(err, decoder.counts.eventsIn, uncompressedBytes);
   }
-  for (const [day, lines] of decoded.rowsByDay)
-    await spool.append(source.readreadyTable, day, projector.columns, lines);
+  if (own !== undefined) {
+    await appendRows(own, table, projector, decoder.takeRows());
+    spool.adopt(await own.close());
+  } else {
+    await appendRows(spool, table, projector, decoder.takeRows());
+  }
   lap('spoolMs');
+  return { ok: true, counts: decoder.counts, uncompressedBytes, rejected: decoder.rejected };
+}
+
+/** The outcome of a raw object too big to read. */
+export function tooLargeToRead(size: number, limit: number): FileOutcome & { ok: false } {
   return {
-    ok: true,
-    counts: decoded.counts,
-    uncompressedBytes: decoded.uncompressedBytes,
-    rejected: decoded.rejected,
+    ok: false,
+    reason: 'too_large',
+    message: `stored size ${size} bytes exceeds the limit of ${limit} bytes; not read`,
+    eventsDecoded: 0,
   };
 }

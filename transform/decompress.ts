@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gunzip as gunzipCb } from 'node:zlib';
+import { createGunzip, gunzip as gunzipCb } from 'node:zlib';
 import { DecodeError } from '../lake/errors.ts';
 
 const gunzip = promisify(gunzipCb);
@@ -32,5 +32,48 @@ export async function decompress(bytes: Uint8Array, opts: { maxOutputBytes?: num
       );
     }
     throw new DecodeError('corrupt_compression', `gzip: ${(cause as Error).message}`, { code }, { cause });
+  }
+}
+
+/** Output chunks of {@link decompressStream}: big enough to keep the per-chunk cost small. */
+const STREAM_CHUNK = 1024 * 1024;
+
+/**
+ * Decompresses (or, for an uncompressed object, slices) a raw object chunk by chunk, so a file of
+ * any size is decoded with memory for one chunk. Every gzip member is decoded. Output beyond
+ * `maxOutputBytes` stops the stream with `too_large`, so a decompression bomb costs time up to the
+ * limit, never memory.
+ */
+export async function* decompressStream(
+  bytes: Uint8Array,
+  opts: { maxOutputBytes?: number; chunkBytes?: number } = {},
+): AsyncGenerator<Buffer> {
+  const chunkSize = opts.chunkBytes ?? STREAM_CHUNK;
+  const limit = opts.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+  const tooLarge = () =>
+    new DecodeError('too_large', 'decompressed size exceeds the limit', { limit: opts.maxOutputBytes });
+  if (sniffCompression(bytes) === 'none') {
+    if (bytes.byteLength > limit) throw tooLarge();
+    for (let at = 0; at < bytes.byteLength; at += chunkSize) {
+      yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(chunkSize, bytes.byteLength - at));
+    }
+    return;
+  }
+  // zlib's smallest chunk is 64 bytes.
+  const gz = createGunzip({ chunkSize: Math.max(64, chunkSize) });
+  gz.end(bytes);
+  let total = 0;
+  try {
+    for await (const chunk of gz as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      if (total > limit) throw tooLarge();
+      yield chunk;
+    }
+  } catch (cause) {
+    if (cause instanceof DecodeError) throw cause;
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new DecodeError('corrupt_compression', `gzip: ${(cause as Error).message}`, { code }, { cause });
+  } finally {
+    gz.destroy();
   }
 }

@@ -1,6 +1,10 @@
 import type { ColumnType } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { ColumnSpec, ValueSpec } from '../sources/schema.ts';
+import { type TimeFormat, timestampText } from './eventTime.ts';
+import { canonicalJson, RawNumber } from './jsonText.ts';
+
+export { timestampText } from './eventTime.ts';
 
 /** A decoded event: a parsed JSON object (a CloudTrail record, a CloudWatch log event with its envelope). */
 export type Event = Record<string, unknown>;
@@ -67,8 +71,22 @@ const BAD = Symbol('bad');
 type Encoded = string | undefined | typeof BAD;
 
 /** Encodes a value as a JSON literal of the column's type; `undefined` means NULL. */
-function encoderFor(type: ColumnType, as: ValueSpec['as']): (v: unknown) => Encoded {
-  if (as === 'json') return (v) => (v == null ? undefined : JSON.stringify(JSON.stringify(v)));
+/** A decimal integer as text, the only text a bigint column reads. */
+const INT_TEXT = /^-?(0|[1-9]\d{0,18})$/;
+/** A JSON number as text (no hex, no spaces, no `Infinity`), the only text a double column reads. */
+const DECIMAL_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function fitsInt64(text: string): boolean {
+  const n = BigInt(text);
+  return n >= INT64_MIN && n <= INT64_MAX;
+}
+
+function encoderFor(type: ColumnType, as: ValueSpec['as'], timeFormat?: TimeFormat): (v: unknown) => Encoded {
+  if (as === 'json') {
+    return (v) => (v == null ? undefined : JSON.stringify(canonicalJson(v)));
+  }
   if (as === 'lines') {
     return (v) => {
       if (v == null) return undefined;
@@ -82,8 +100,9 @@ function encoderFor(type: ColumnType, as: ValueSpec['as']): (v: unknown) => Enco
       return (v) => {
         if (v == null) return undefined;
         if (typeof v === 'string') return JSON.stringify(v);
-        // A nested value in a string column is kept whole, as JSON text, rather than lost.
-        return JSON.stringify(typeof v === 'object' ? JSON.stringify(v) : String(v));
+        if (typeof v === 'boolean') return `"${v}"`;
+        // A nested value (or a number) in a string column is kept whole, as JSON text, rather than lost.
+        return JSON.stringify(canonicalJson(v));
       };
     case 'boolean':
       return (v) => {
@@ -98,62 +117,27 @@ function encoderFor(type: ColumnType, as: ValueSpec['as']): (v: unknown) => Enco
     case 'bigint':
       return (v) => {
         if (v == null) return undefined;
-        if (typeof v === 'number' && Number.isInteger(v)) return String(v);
-        if (typeof v === 'string' && /^-?\d{1,19}$/.test(v)) return v;
+        if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+        // Digits beyond ±2^53 arrive as their source text (a number) or as a string: exact either way.
+        const text = v instanceof RawNumber ? v.text : typeof v === 'string' ? v : undefined;
+        if (text !== undefined && INT_TEXT.test(text) && fitsInt64(text)) return text;
         return BAD;
       };
     case 'double':
       return (v) => {
         if (v == null) return undefined;
-        if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-        if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return String(Number(v));
-        return BAD;
+        // Magnitudes from 2^53 hold no exact integer: the same bound as bigint and JSON text.
+        const n =
+          typeof v === 'number' ? v : typeof v === 'string' && DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN;
+        return Math.abs(n) <= Number.MAX_SAFE_INTEGER ? String(n) : BAD;
       };
     case 'timestamp':
       return (v) => {
         if (v == null) return undefined;
-        const text = timestampText(v);
+        const text = timestampText(v, timeFormat);
         return text === undefined ? BAD : `"${text}"`;
       };
   }
-}
-
-/** Milliseconds since the epoch from an ISO 8601 string or an epoch-millis number. */
-export function toEpochMillis(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string') {
-    const ms = Date.parse(v);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
-}
-
-const ISO_UTC = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
-
-/**
- * A time as `YYYY-MM-DD HH:MM:SS.mmm` in UTC, what DuckDB, Parquet and Athena all read as a
- * timestamp; `undefined` when it is not a time. CloudTrail's `…T…Z` strings take a fast path of
- * string slicing (the hot path: no Date objects); anything else goes through `Date`.
- */
-export function timestampText(v: unknown): string | undefined {
-  if (typeof v === 'string') {
-    const m = ISO_UTC.exec(v);
-    if (m !== null) {
-      const [, day, time, frac = ''] = m as unknown as [string, string, string, string | undefined];
-      const month = Number(day.slice(5, 7));
-      const date = Number(day.slice(8, 10));
-      // The regex checks the shape; these check the ranges Date would reject.
-      if (month >= 1 && month <= 12 && date >= 1 && date <= 31 && Number(time.slice(0, 2)) < 24) {
-        return `${day} ${time}.${(`${frac}000`).slice(0, 3)}`;
-      }
-    }
-  }
-  const ms = toEpochMillis(v);
-  if (ms === undefined) return undefined;
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return undefined;
-  const iso = d.toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
 
 interface CompiledColumn {
@@ -165,12 +149,14 @@ interface CompiledColumn {
   value(e: Event): Encoded;
 }
 
-function compileColumn(col: ColumnSpec, timePath: string): CompiledColumn {
+function compileColumn(col: ColumnSpec, time: { path: string; format: TimeFormat }): CompiledColumn {
+  const timePath = time.path;
   const alternatives: ValueSpec[] = col.first ?? [{ path: col.path as string, as: col.as ?? 'value' }];
   const compiled = alternatives.map((alt) => ({
     get: compilePath(alt.path),
     when: compileWhen(alt.when),
-    encode: encoderFor(col.type, alt.as),
+    // A timestamp column that reads the event time's path reads it in the event time's format.
+    encode: encoderFor(col.type, alt.as, alt.path === timePath ? time.format : undefined),
   }));
   const single = compiled.length === 1 && compiled[0]?.when === undefined ? compiled[0] : undefined;
   return {
@@ -204,8 +190,9 @@ export function readreadyColumns(source: SourceDefinition): { name: string; type
  * (NULLs omitted), so no per-row object is allocated on the hot path.
  */
 export function compileProjector(source: SourceDefinition): Projector {
-  const columns = source.readready.columns.map((c) => compileColumn(c, source.readready.time.path));
+  const columns = source.readready.columns.map((c) => compileColumn(c, source.readready.time));
   const time = compilePath(source.readready.time.path);
+  const timeFormat = source.readready.time.format;
   const filters = source.readready.filters.map((f) => {
     const get = compilePath(f.path);
     const set = new Set(f.in ?? f.not_in);
@@ -220,7 +207,7 @@ export function compileProjector(source: SourceDefinition): Projector {
     columns: readreadyColumns(source),
     project(event, sourceKeyJson) {
       for (const keep of filters) if (!keep(event)) return { kind: 'skip', reason: 'filtered' };
-      const when = timestampText(time(event));
+      const when = timestampText(time(event), timeFormat);
       if (when === undefined) return { kind: 'reject', rejection: { reason: 'bad_time' } };
       let line = '{';
       for (const col of columns) {

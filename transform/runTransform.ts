@@ -28,6 +28,8 @@ export interface TransformSummary {
   totals: SourceTotals;
   elapsedMs: number;
   reconciled: boolean;
+  /** Reconciled, and no file or event quarantined. */
+  complete: boolean;
   /** Main-thread milliseconds per stage, summed over the runs. */
   stages: TransformStages;
 }
@@ -51,7 +53,10 @@ export function transformContext(lake: Lake): TransformContext {
 export function addTotals(into: SourceTotals, t: SourceTotals): void {
   for (const k of [
     'files',
+    'filesDecoded',
     'filesQuarantined',
+    'bytesWithheld',
+    'eventsWithheld',
     'bytesCompressed',
     'bytesUncompressed',
     'eventsIn',
@@ -103,5 +108,6 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
     stages,
     elapsedMs: Date.now() - started,
     reconciled: isReconciled(totals) && runs.every((r) => r.reconciled),
+    complete: runs.every((r) => r.complete),
   };
 }

@@ -24,10 +24,27 @@ interface Open extends SpoolFile {
  */
 export class Spool {
   readonly #open = new Map<string, Open>();
+  /** Finished files of child spools, handed over whole by {@link adopt}. */
+  readonly #adopted: SpoolFile[] = [];
+  #children = 0;
   constructor(
     private readonly dir: string,
     private readonly name = 'main',
   ) {}
+
+  /**
+   * A new spool beside this one, for one large file's rows: they go to disk as the file decodes,
+   * and only reach this spool ({@link adopt}) once the whole file decoded, so a file is still
+   * written whole or not at all.
+   */
+  child(): Spool {
+    return new Spool(this.dir, `${this.name}-f${++this.#children}`);
+  }
+
+  /** Takes a closed child spool's files into this spool's output. */
+  adopt(files: readonly SpoolFile[]): void {
+    this.#adopted.push(...files);
+  }
 
   async append(
     table: string,
@@ -63,6 +80,7 @@ export class Spool {
       out.push(file);
     }
     this.#open.clear();
+    out.push(...this.#adopted.splice(0));
     return out;
   }
 
@@ -73,5 +91,6 @@ export class Spool {
       await rm(f.path, { force: true });
     }
     this.#open.clear();
+    for (const f of this.#adopted.splice(0)) await rm(f.path, { force: true });
   }
 }

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { literalFilePath } from '../lake/duckPaths.ts';
 import { errorMessage } from '../lake/errors.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
 import type { FileCounts } from './decodeFile.ts';
@@ -31,7 +32,9 @@ const FAILED_FILE = /in file "([^"]+)"/;
 /** Files per read_json: big enough for DuckDB's threads, small enough that a bad file costs little. */
 const SLICE_FILES = 64;
 
-const firstLine = (err: unknown) => errorMessage(err).split('\n')[0];
+/** DuckDB's message, without the document text some of its errors quote (events hold secrets). */
+const firstLine = (err: unknown) =>
+  (errorMessage(err).split('\n')[0] ?? '').replace(/(in record\/value \d+):.*$/, '$1');
 
 /**
  * Decodes and projects a chunk of one source's files with DuckDB, by the source's {@link SqlPlan},
@@ -60,8 +63,8 @@ export async function sqlDecodeChunk(
       let remaining = group.slice(at, at + SLICE_FILES);
       while (remaining.length > 0) {
         const byPath = new Map(remaining.map((f) => [f.path, f]));
-        const list = remaining.map((f) => quoteLiteral(f.path)).join(', ');
-        const keys = remaining.map((f) => `(${quoteLiteral(f.path)}, ${quoteLiteral(f.key)})`).join(', ');
+        const list = remaining.map((f) => literalFilePath(f.path)).join(', ');
+        const keys = remaining.map((f) => `(${literalFilePath(f.path)}, ${quoteLiteral(f.key)})`).join(', ');
         // No document is bigger than its file; a gzip file's documents are bounded by a generous
         // multiple, and one beyond it fails the read and goes to the JavaScript decoder.
         const largest = Math.max(...remaining.map((f) => f.bytes));

@@ -3,6 +3,7 @@ import type { ColumnType } from '../lake/ports.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { ColumnSpec, ValueSpec } from '../sources/schema.ts';
+import { MAX_EPOCH_MS, MIN_EPOCH_MS, type TimeFormat } from './eventTime.ts';
 import { readreadyColumns } from './project.ts';
 
 /**
@@ -53,16 +54,44 @@ const textOf = (x: string) =>
 const isOneOf = (x: string, values: readonly string[]) =>
   `coalesce(json_type(${x}) = 'VARCHAR' AND json_extract_string(${x}, '$') IN (${values.map(quoteLiteral).join(', ')}), false)`;
 
-const ISO_UTC = quoteLiteral('[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?Z');
-/** Beyond this many epoch milliseconds JavaScript's Date gives up; leave such values to it. */
-const MAX_EPOCH_MS = 8_640_000_000_000_000;
+/** `…T…Z` with a year from 0001, what the SQL reads itself; other ISO forms go to the JavaScript decoder. */
+const ISO_UTC = quoteLiteral(
+  '([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?Z',
+);
 
-/** A time as the projector reads it: epoch milliseconds, or ISO 8601 UTC, cut to milliseconds. */
-function timestampOf(x: string): string {
-  return `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') AND abs(TRY_CAST(${x} AS BIGINT)) <= ${MAX_EPOCH_MS}
-      THEN make_timestamp(CAST(${x} AS BIGINT) * 1000)
-    WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), ${ISO_UTC})
-      THEN date_trunc('millisecond', TRY_CAST(replace(replace(json_extract_string(${x}, '$'), 'T', ' '), 'Z', '') AS TIMESTAMP)) END`;
+/**
+ * JSON text that DuckDB writes differently from the one rule (`jsonText.ts`): a number token with
+ * a fraction or an exponent (DuckDB writes `1.0`, JavaScript `1`), or a `\u00xx` escape (DuckDB
+ * writes upper-case hex). Integers are written alike (digits beyond ±2^53 kept as in the source by
+ * both). It can also hit inside strings; that only sends a file to the exact decoder.
+ */
+const RISKY_JSON = quoteLiteral('(":|[\\[,])-?[0-9]+[.eE]|\\\\u00');
+/** Text that is a whole JSON number with a fraction or exponent, when a value is read as text. */
+const RISKY_NUMBER_TEXT = quoteLiteral('-?(0|[1-9][0-9]*)(\\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)');
+
+/** Whether text DuckDB made of a JSON value read as VARCHAR may differ from the JavaScript projector's. */
+const riskyText = (x: string) =>
+  `coalesce(CASE WHEN ascii(${x}) IN (123, 91) THEN regexp_matches(${x}, ${RISKY_JSON})
+    WHEN ascii(${x}) = 45 OR ascii(${x}) BETWEEN 48 AND 57 THEN regexp_full_match(${x}, ${RISKY_NUMBER_TEXT})
+    ELSE false END, false)`;
+
+/** Whether a JSON value's text (`textOf`) may differ from the JavaScript projector's. */
+const riskyJson = (x: string) =>
+  `coalesce(CASE json_type(${x}) WHEN 'VARCHAR' THEN false WHEN 'BOOLEAN' THEN false WHEN 'NULL' THEN false
+    WHEN 'BIGINT' THEN false WHEN 'UBIGINT' THEN false WHEN 'DOUBLE' THEN true
+    ELSE regexp_matches(CAST(${x} AS VARCHAR), ${RISKY_JSON}) END, true)`;
+
+/**
+ * A time as the projector reads it, cut to milliseconds: epoch milliseconds from 0001 to 9999, or
+ * ISO 8601 UTC; `format` (the event time's) allows only one of them. DuckDB's cast refuses dates
+ * that do not exist and second 60, as the projector does.
+ */
+function timestampOf(x: string, format?: TimeFormat): string {
+  const epoch = `WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') AND TRY_CAST(${x} AS BIGINT) BETWEEN ${MIN_EPOCH_MS} AND ${MAX_EPOCH_MS}
+      THEN make_timestamp(CAST(${x} AS BIGINT) * 1000)`;
+  const iso = `WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), ${ISO_UTC})
+      THEN date_trunc('millisecond', TRY_CAST(replace(replace(json_extract_string(${x}, '$'), 'T', ' '), 'Z', '') AS TIMESTAMP))`;
+  return `CASE ${format === 'iso8601' ? '' : epoch} ${format === 'epoch_millis' ? '' : iso} END`;
 }
 
 /** The value and the "cannot decide" flag of one alternative, for a JSON leaf `x` (or VARCHAR leaf). */
@@ -72,8 +101,9 @@ function encode(
   x: string,
   mode: Mode,
   prepare: (name: string, expr: string) => string,
+  timeFormat?: TimeFormat,
 ): { value: string; bad: string } {
-  if (as === 'json') return { value: `CAST(${x} AS VARCHAR)`, bad: 'false' };
+  if (as === 'json') return { value: `CAST(${x} AS VARCHAR)`, bad: riskyJson(x) };
   if (as === 'lines') {
     // An array of strings only: its elements read as text and written back give the same JSON.
     // The list is computed once per row, for the value and for the check.
@@ -86,7 +116,9 @@ function encode(
       bad: `NOT (json_type(${x}) = 'VARCHAR' OR (json_type(${x}) = 'ARRAY' AND CAST(to_json(${asText}) AS VARCHAR) = CAST(${x} AS VARCHAR)))`,
     };
   }
-  if (type === 'string') return { value: mode === 'varchar' ? x : textOf(x), bad: 'false' };
+  if (type === 'string') {
+    return mode === 'varchar' ? { value: x, bad: riskyText(x) } : { value: textOf(x), bad: riskyJson(x) };
+  }
   let value: string;
   if (type === 'boolean' && mode === 'varchar') {
     value = `CASE lower(${x}) WHEN 'true' THEN true WHEN 'false' THEN false END`;
@@ -95,13 +127,15 @@ function encode(
     value = `CASE WHEN json_type(${x}) = 'BOOLEAN' THEN CAST(${x} AS BOOLEAN)
       WHEN json_type(${x}) = 'VARCHAR' AND ${text} IN ('true', 'false') THEN ${text} = 'true' END`;
   } else if (type === 'bigint') {
+    // Text only as plain decimal digits (no leading zeros), as the projector reads it.
     value = `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(${x} AS BIGINT)
-      WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), '-?[0-9]{1,18}')
-        THEN CAST(json_extract_string(${x}, '$') AS BIGINT) END`;
+      WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), '-?(0|[1-9][0-9]{0,18})')
+        THEN TRY_CAST(json_extract_string(${x}, '$') AS BIGINT) END`;
   } else if (type === 'double') {
-    value = `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(${x} AS DOUBLE) END`;
+    value = `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND isfinite(TRY_CAST(${x} AS DOUBLE))
+      THEN TRY_CAST(${x} AS DOUBLE) END`;
   } else {
-    value = timestampOf(x);
+    value = timestampOf(x, timeFormat);
   }
   // A present value that did not convert is one the JavaScript projector rejects, or reads more leniently.
   return { value, bad: `(${value}) IS NULL` };
@@ -295,7 +329,7 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
   };
   const rr = source.readready;
   const time = leaf(rr.time.path, 'json');
-  const eventtime = prepare('eventtime', timestampOf(time));
+  const eventtime = prepare('eventtime', timestampOf(time, rr.time.format));
   const filtered =
     rr.filters.length === 0
       ? 'false'
@@ -312,7 +346,7 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
       );
       return {
         when: [...cond, `${x} IS NOT NULL`].join(' AND '),
-        ...encode(col.type, alt.as, x, mode, prepare),
+        ...encode(col.type, alt.as, x, mode, prepare, alt.path === rr.time.path ? rr.time.format : undefined),
       };
     });
     const isTime = col.type === 'timestamp' && col.path === rr.time.path && (col.as ?? 'value') === 'value';

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { isGlobLike } from '../lake/duckPaths.ts';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
 import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
 import type { FileCounts } from './decodeFile.ts';
-import type { DecodeStages, FileOutcome } from './decodeRawFile.ts';
+import { type DecodeStages, type FileOutcome, tooLargeToRead } from './decodeRawFile.ts';
 import type { SpoolFile } from './spool.ts';
 import { compileSqlPlan, type SqlPlan, SqlPlanUnsupported } from './sqlPlan.ts';
 import { WorkerEngine } from './workerEngine.ts';
@@ -66,6 +68,11 @@ export interface TransformOptions {
   /** A file decompressing to more than this is quarantined as `too_large`. */
   maxUncompressedBytes?: number;
   /**
+   * A raw object stored bigger than this is quarantined as `too_large` without being read: a
+   * decoder holds one object's stored bytes in memory (its decompressed text streams).
+   */
+  maxRawObjectBytes?: number;
+  /**
    * `duckdb` (default): DuckDB reads and projects the files by SQL generated from the source
    * definitions, and the JavaScript decoder takes only the files DuckDB sets aside (corrupt, odd
    * values), so quarantine reasons stay exact. `js`: the JavaScript decoder does everything.
@@ -96,8 +103,13 @@ export const emptyStages = (): TransformStages => ({
 
 /** Counts of one source (or of the whole run). */
 export interface SourceTotals extends FileCounts {
+  /** Files in: `files = filesDecoded + filesQuarantined`. */
   files: number;
+  filesDecoded: number;
   filesQuarantined: number;
+  /** What quarantined files withheld: their stored bytes, and the events read before the failure. */
+  bytesWithheld: number;
+  eventsWithheld: number;
   bytesCompressed: number;
   bytesUncompressed: number;
 }
@@ -111,19 +123,42 @@ export interface RunManifest {
   elapsedMs: number;
   totals: SourceTotals;
   bySource: Record<string, SourceTotals>;
-  /** `events in = rows + skipped + quarantined`, checked for every run. */
+  /** Files claimed by the run: every one is decoded or quarantined. */
+  filesIn: number;
+  /**
+   * `files in = decoded + quarantined` and `events in = rows + skipped + quarantined`, checked for
+   * every run and source.
+   */
   reconciled: boolean;
+  /** Reconciled and nothing quarantined: every file and event of the run reached readready or a named skip. */
+  complete: boolean;
   outputs: { table: string; calendarday: string; key: string; rows: number; bytes: number }[];
   /** Main-thread time per stage (ms). Reads and gunzip overlap with decoding, so `waitMs` is what they cost. */
   stages: TransformStages;
-  quarantinedFiles: { key: string; reason: QuarantineReason; message: string }[];
+  quarantinedFiles: QuarantinedFile[];
+}
+
+/** A raw file quarantined whole, with how much evidence it withheld. */
+export interface QuarantinedFile {
+  key: string;
+  reason: QuarantineReason;
+  message: string;
+  /** Stored (compressed) size of the raw object. */
+  bytes: number;
+  /** Decompressed bytes read before the failure, when known. */
+  uncompressedBytesRead?: number;
+  /** Events read before the failure: the file held at least this many. */
+  eventsRead: number;
 }
 
 /** Zero counts. */
 export function emptyTotals(): SourceTotals {
   return {
     files: 0,
+    filesDecoded: 0,
     filesQuarantined: 0,
+    bytesWithheld: 0,
+    eventsWithheld: 0,
     bytesCompressed: 0,
     bytesUncompressed: 0,
     eventsIn: 0,
@@ -146,9 +181,10 @@ function addCounts(into: SourceTotals, c: FileCounts): void {
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-/** Whether `eventsIn = rows + skipped + quarantined`. */
-export function isReconciled(t: FileCounts): boolean {
-  return t.eventsIn === t.rows + sum(t.skipped) + t.quarantined;
+/** Whether `eventsIn = rows + skipped + quarantined` (and, for totals, `files = decoded + quarantined`). */
+export function isReconciled(t: FileCounts | SourceTotals): boolean {
+  const files = 'filesDecoded' in t ? t.files === t.filesDecoded + t.filesQuarantined : true;
+  return files && t.eventsIn === t.rows + sum(t.skipped) + t.quarantined;
 }
 
 /** The readready object key of a batch's output: a function of the batch's input set only. */
@@ -175,6 +211,7 @@ export async function transformBatch(
   const {
     prefetch = 8,
     maxUncompressedBytes = 1024 * 1024 * 1024,
+    maxRawObjectBytes = DEFAULT_MAX_RAW_OBJECT_BYTES,
     workers = 1,
     chunkFiles = 250,
     engine: engineKind = 'duckdb',
@@ -185,7 +222,8 @@ export async function transformBatch(
   const bySource: Record<string, SourceTotals> = {};
   const quarantinedFiles: RunManifest['quarantinedFiles'] = [];
   const eventQuarantine: string[] = [];
-  const dir = join(ctx.tmpDir, `batch-${claim.batchId}`);
+  // Every file DuckDB reads lives under this folder: it must not look like a pattern to DuckDB.
+  const dir = join(isGlobLike(ctx.tmpDir) ? tmpdir() : ctx.tmpDir, `batch-${claim.batchId}`);
   // With the DuckDB engine the JavaScript decoder only takes the few files DuckDB sets aside:
   // worker threads would cost more to start than they save.
   const engine: DecodeEngine =
@@ -193,6 +231,7 @@ export async function transformBatch(
       ? WorkerEngine.start({ workers, dir, sources: ctx.sources, maxUncompressedBytes })
       : new InProcessEngine(dir, maxUncompressedBytes);
   const stages = emptyStages();
+  let failure: unknown;
 
   const read = async (file: LandedFile): Promise<Fetched> => {
     const source = sources.get(file.source);
@@ -200,6 +239,9 @@ export async function transformBatch(
       const message = `no source named ${file.source}`;
       return { ok: false, file, outcome: { ok: false, reason: 'unknown_source', message, eventsDecoded: 0 } };
     }
+    // An object too big to hold is quarantined before it is read, so no file can exhaust memory.
+    if (file.size > maxRawObjectBytes)
+      return { ok: false, file, outcome: tooLargeToRead(file.size, maxRawObjectBytes) };
     try {
       return { ok: true, file, source, bytes: await ctx.raw.get(file.key) };
     } catch (err) {
@@ -231,32 +273,48 @@ export async function transformBatch(
   const account = (file: LandedFile, compressed: number, outcome: FileOutcome) => {
     const t = bySource[file.source] ?? emptyTotals();
     bySource[file.source] = t;
-    t.files++;
-    totals.files++;
     if (!outcome.ok) {
-      t.filesQuarantined++;
-      totals.filesQuarantined++;
       const n = outcome.eventsDecoded;
-      const partial: FileCounts = {
-        eventsIn: n,
-        rows: 0,
-        skipped: {},
-        quarantined: n,
-        quarantinedByReason: n > 0 ? { [outcome.reason]: n } : {},
-      };
-      addCounts(t, partial);
-      addCounts(totals, partial);
-      quarantinedFiles.push({ key: file.key, reason: outcome.reason, message: outcome.message });
+      const bytes = compressed || file.size;
+      for (const target of [t, totals]) {
+        target.files++;
+        target.filesQuarantined++;
+        target.bytesWithheld += bytes;
+        target.eventsWithheld += n;
+        addCounts(target, {
+          eventsIn: n,
+          rows: 0,
+          skipped: {},
+          quarantined: n,
+          quarantinedByReason: n > 0 ? { [outcome.reason]: n } : {},
+        });
+      }
+      quarantinedFiles.push({
+        key: file.key,
+        reason: outcome.reason,
+        message: outcome.message,
+        bytes,
+        ...(outcome.uncompressedBytes ? { uncompressedBytesRead: outcome.uncompressedBytes } : {}),
+        eventsRead: n,
+      });
       return;
     }
     for (const target of [t, totals]) {
+      target.files++;
+      target.filesDecoded++;
       target.bytesCompressed += compressed;
       target.bytesUncompressed += outcome.uncompressedBytes;
       addCounts(target, outcome.counts);
     }
     for (const r of outcome.rejected) {
       eventQuarantine.push(
-        JSON.stringify({ source_key: file.key, event_index: r.index, reason: r.reason, column: r.column }),
+        JSON.stringify({
+          source_key: file.key,
+          event_index: r.index,
+          reason: r.reason,
+          column: r.column,
+          byte_offset: r.byteOffset,
+        }),
       );
     }
   };
@@ -293,6 +351,7 @@ export async function transformBatch(
             dir,
             read,
             plans: sqlPlans(ctx.sources),
+            maxRawObjectBytes,
             engine,
             prefetch,
             stages,
@@ -358,7 +417,7 @@ export async function transformBatch(
       const source = claim.files.find((f) => f.key === q.key)?.source ?? 'unknown';
       await ctx.quarantine.put(
         quarantineKey(source, q.key),
-        JSON.stringify({ source_key: q.key, source, reason: q.reason, message: q.message, run_id: runId }),
+        JSON.stringify({ ...q, source_key: q.key, source, run_id: runId }),
         { contentType: 'application/json' },
       );
     }
@@ -373,19 +432,32 @@ export async function transformBatch(
       elapsedMs: Date.now() - started,
       totals,
       bySource,
-      reconciled: isReconciled(totals) && Object.values(bySource).every(isReconciled),
+      filesIn: claim.files.length,
+      reconciled:
+        claim.files.length === totals.files &&
+        isReconciled(totals) &&
+        Object.values(bySource).every(isReconciled),
+      complete: false,
       outputs,
       stages,
       quarantinedFiles,
     };
+    manifest.complete = manifest.reconciled && totals.filesQuarantined === 0 && totals.quarantined === 0;
     await ctx.control.put(`runs/${runId}.json`, JSON.stringify(manifest, null, 2), {
       contentType: 'application/json',
     });
     return manifest;
   } catch (err) {
-    await engine.abort();
+    failure = err;
+    // The failure is what matters: a second one while cleaning up must not hide it.
+    await engine.abort().catch(() => undefined);
     throw err;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true }).catch((cleanup: unknown) => {
+      if (failure === undefined) throw cleanup;
+    });
   }
 }
+
+/** Default of {@link TransformOptions.maxRawObjectBytes}. */
+export const DEFAULT_MAX_RAW_OBJECT_BYTES = 256 * 1024 * 1024;

@@ -1,6 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { literalFilePath } from '../lake/duckPaths.ts';
 import { DUCK_TYPES } from '../lake/duckTypes.ts';
 import type { ColumnType } from '../lake/ports.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
@@ -80,7 +81,7 @@ export async function writeParquet(
       const types = columns
         .map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCK_TYPES[c.type])}`)
         .join(', ');
-      const list = files.map((f) => quoteLiteral(f.path)).join(', ');
+      const list = files.map((f) => literalFilePath(f.path)).join(', ');
       parts.push(
         `SELECT ${select} FROM read_json([${list}], format = 'newline_delimited', columns = {${types}}, ` +
           `maximum_object_size = ${maxObject})`,

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { renderMemoryCases, runMemoryCases, writeMemoryCases } from '../../bench/memoryCases.ts';
 import { renderSummary } from '../../bench/renderSummary.ts';
 import { type BenchOptions, NAMED_SIZES, parseSizes, runBench } from '../../bench/runBench.ts';
 import { type Command, intOption } from '../command.ts';
@@ -23,6 +25,7 @@ export const bench: Command = {
     '--results <dir>     results folder (default bench/results)',
     '--cache <dir>       data set cache (default bench/.cache)',
     '--keep-work         keep the scratch lakes and outputs',
+    '--memory [--mb <n>] only the peak-memory cases: one file of <n> MB (default 300) and two gzip bombs',
   ],
   options: {
     quick: { type: 'boolean' },
@@ -38,8 +41,20 @@ export const bench: Command = {
     results: { type: 'string' },
     cache: { type: 'string' },
     'keep-work': { type: 'boolean' },
+    memory: { type: 'boolean' },
   },
   async run({ values, io }) {
+    if (values.memory === true) {
+      const results = typeof values.results === 'string' ? values.results : 'bench/results';
+      const cases = await runMemoryCases({
+        workDir: join(typeof values.cache === 'string' ? values.cache : 'bench/.cache', 'memory'),
+        mb: values.mb === undefined ? 300 : intOption(values, 'mb', 300),
+        log: (line) => io.err(line),
+      });
+      io.out(renderMemoryCases(cases));
+      io.out(`results: ${await writeMemoryCases(results, cases)}`);
+      return 0;
+    }
     if (values.sizes !== undefined && values.mb !== undefined) {
       throw new UsageError('give --sizes or --mb, not both');
     }

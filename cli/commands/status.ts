@@ -30,6 +30,7 @@ export const status: Command = {
       for await (const o of lake.control.list('runs/')) keys.push(o.key);
       const recent = keys.sort().slice(-intOption(values, 'runs', 5));
       const runs: Record<string, unknown>[] = [];
+      const quarantined: Record<string, unknown>[] = [];
       for (const key of recent) {
         const m = JSON.parse(Buffer.from(await lake.control.get(key)).toString('utf8')) as RunManifest;
         const skipped = Object.values(m.totals.skipped).reduce((a, b) => a + b, 0);
@@ -42,15 +43,39 @@ export const status: Command = {
           quarantined: m.totals.quarantined,
           files_quarantined: m.totals.filesQuarantined,
           reconciled: m.reconciled,
+          complete: m.complete ?? m.reconciled,
         });
+        for (const q of m.quarantinedFiles) {
+          quarantined.push({
+            run: m.runId,
+            key: q.key,
+            reason: q.reason,
+            bytes: q.bytes ?? '',
+            events_read: q.eventsRead ?? '',
+          });
+        }
       }
       io.out(`last ${runs.length} runs:`);
       io.out(
         renderTable(
-          ['run', 'files', 'events_in', 'rows', 'skipped', 'quarantined', 'files_quarantined', 'reconciled'],
+          [
+            'run',
+            'files',
+            'events_in',
+            'rows',
+            'skipped',
+            'quarantined',
+            'files_quarantined',
+            'reconciled',
+            'complete',
+          ],
           runs,
         ),
       );
+      if (quarantined.length > 0) {
+        io.out(`files quarantined whole in those runs (${quarantined.length}):`);
+        io.out(renderTable(['run', 'key', 'reason', 'bytes', 'events_read'], quarantined));
+      }
     } finally {
       await lake.close();
     }

@@ -21,12 +21,22 @@ export function printTransformSummary(io: CliIO, s: TransformSummary): void {
       (t.bytesUncompressed > 0 ? ` (${bytes(t.bytesUncompressed)} decompressed in JavaScript)` : ''),
   );
   io.out(
-    `  events in ${num(t.eventsIn)} = rows ${num(t.rows)} + skipped ${num(sumOf(t.skipped))} (${list(t.skipped)}) + ` +
+    `  files in ${num(t.files)} = decoded ${num(t.filesDecoded)} + quarantined ${num(t.filesQuarantined)}; ` +
+      `events in ${num(t.eventsIn)} = rows ${num(t.rows)} + skipped ${num(sumOf(t.skipped))} (${list(t.skipped)}) + ` +
       `quarantined ${num(t.quarantined)} (${list(t.quarantinedByReason)}): ${s.reconciled ? 'reconciled' : 'NOT RECONCILED'}`,
   );
+  if (t.filesQuarantined > 0) {
+    // Reconciled is not complete: say plainly how much evidence the quarantined files hold back.
+    io.out(
+      `  INCOMPLETE: ${num(t.filesQuarantined)} files quarantined whole, withholding ${bytes(t.bytesWithheld)} ` +
+        `(at least ${num(t.eventsWithheld)} events read before the failure); listed below and by \`loglake status\``,
+    );
+  }
   io.out(`  ${secs.toFixed(2)} s, ${num(Math.round(t.eventsIn / Math.max(secs, 0.001)))} events/s`);
   for (const r of s.runs) {
-    for (const q of r.quarantinedFiles) io.out(`  quarantined ${q.key}: ${q.reason}: ${q.message}`);
+    for (const q of r.quarantinedFiles) {
+      io.out(`  quarantined ${q.key} (${bytes(q.bytes)}): ${q.reason}: ${q.message}`);
+    }
   }
 }
 
@@ -41,6 +51,7 @@ export const transform: Command = {
   summary: 'turn landed raw files into readready Parquet tables',
   usage: 'loglake transform [--max-files <n>] [--workers <n>] [--engine duckdb|js]',
   help: [
+    'exit status: 0 complete; 3 reconciled but files or events quarantined; 1 not reconciled',
     '--max-files <n>   files per batch (default from config: 1000)',
     '--workers <n>     JavaScript decode worker threads (default from config: 1)',
     '--engine <e>      duckdb (default: SQL from the source definitions, JavaScript for what it sets aside) or js',
@@ -58,7 +69,8 @@ export const transform: Command = {
       });
       bar.end();
       printTransformSummary(io, summary);
-      return summary.reconciled ? 0 : 1;
+      // 0: complete; 3: reconciled, but files or events were quarantined; 1: not reconciled.
+      return !summary.reconciled ? 1 : summary.complete ? 0 : 3;
     } finally {
       await lake.close();
     }

@@ -83,9 +83,12 @@ describe('loglake CLI', () => {
     expect(add.code).toBe(0);
     expect(add.out).toContain(`${manifest.files.total - manifest.files.skip} accepted`);
     const tr = await run('transform', '--dir', dir, '--max-files', '7');
-    expect(tr.code).toBe(0);
+    // The generator writes bad files on purpose: reconciled, but not complete, and it says so.
+    expect(tr.code).toBe(3);
     expect(tr.out).toMatch(/reconciled/);
-    const st = await run('status', '--dir', dir);
+    expect(tr.out).toContain(`INCOMPLETE: ${manifest.files.bad} files quarantined whole`);
+    const st = await run('status', '--dir', dir, '--runs', '1000');
+    expect(st.out).toContain(`files quarantined whole in those runs (${manifest.files.bad})`);
     expect(st.out).toMatch(/landed files: 0 pending, 0 claimed, \d+ done/);
     expect(st.out).toMatch(/from_cloudtrail_readready\s+parquet\s+1/);
     const q = await run(

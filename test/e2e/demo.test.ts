@@ -58,6 +58,12 @@ describe('loglake demo (embedded, fixed seed)', () => {
     expect(result.transform.totals.bytesCompressed).toBe(
       m.bytes.cloudtrail.compressed + m.bytes.cloudwatch.compressed,
     );
+    // Files reconcile too, and what the bad files withheld is on record.
+    expect(t.filesDecoded + t.filesQuarantined).toBe(t.files);
+    const quarantined = result.transform.runs.flatMap((r) => r.quarantinedFiles);
+    expect(t.bytesWithheld).toBe(quarantined.reduce((n, q) => n + q.bytes, 0));
+    expect(quarantined.every((q) => q.bytes > 0)).toBe(true);
+    expect(result.transform.complete).toBe(false);
   });
 
   it('quarantines every bad file with a reason, and the run still succeeds', () => {

@@ -1,0 +1,22 @@
+import { quoteLiteral } from './sqlQuote.ts';
+
+/** Characters DuckDB's file readers (`read_json`, `read_parquet`, …) expand as glob patterns. */
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+
+/** Whether DuckDB would read `path` as a pattern rather than as one file. */
+export function isGlobLike(path: string): boolean {
+  return GLOB_CHARACTERS.test(path);
+}
+
+/**
+ * A file path as an SQL literal for DuckDB's file readers, which expand `*`, `?` and `[…]` in
+ * every path they are given, with no escape. Keys are data, so loglake never hands DuckDB a path
+ * built from a key: raw files are linked into scratch under names loglake makes. This guards that
+ * rule: a path DuckDB would expand is an error, never a silent second read of other files.
+ */
+export function literalFilePath(path: string): string {
+  if (isGlobLike(path)) {
+    throw new Error(`internal: a path given to DuckDB holds a glob character: ${JSON.stringify(path)}`);
+  }
+  return quoteLiteral(path);
+}
