@@ -11,7 +11,6 @@ import {
   DECISIONS_SQL,
   lineCountsSql,
   SESSION_CONTEXT_SQL,
-  SESSION_END_SQL,
   SESSION_LINES_SQL,
   SESSION_ONE_SQL,
   SESSION_RAW_MESSAGES_SQL,
@@ -146,8 +145,7 @@ export class ReviewService {
           for (const line of String(text ?? '').split('\n')) lines.push({ time, text: line });
           if (new Date(time) > end) end = new Date(time);
         }
-        const ended = (await engine.query(SESSION_END_SQL, [sessionId, startDay])).rows[0]?.ended_at;
-        if (ended != null && new Date(iso(ended)) > end) end = new Date(iso(ended));
+        if (row.ended_at != null && new Date(iso(row.ended_at)) > end) end = new Date(iso(row.ended_at));
       }
       const start = new Date(iso(row.start_time));
       const from = new Date(start.getTime() - this.#o.contextWindowMinutes * 60_000);
@@ -163,7 +161,8 @@ export class ReviewService {
           sqlTimestamp(end),
           String(row.eventid),
           arn,
-          arn,
+          arn.slice(arn.lastIndexOf('/') + 1),
+          typeof row.source_identity === 'string' && row.source_identity !== '' ? row.source_identity : null,
           limit + 1,
         ]);
         calls = r.rows.slice(0, limit).map(toContextCall);

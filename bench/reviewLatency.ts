@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -25,6 +26,8 @@ export interface ReviewBenchOptions {
   warmup?: number;
   /** Keystroke lines of the large session. Default 1,000. */
   lines?: number;
+  /** Reuse the work lake of an earlier run with the same settings (skips land and transform). */
+  reuse?: boolean;
 }
 
 export interface LatencyStats {
@@ -140,14 +143,19 @@ export async function runReviewBench(opts: ReviewBenchOptions): Promise<ReviewBe
   const dir = opts.workDir ?? join('bench', '.cache', `review-lake-${seed}-${mb}mb`);
   const datasetOptions = { seed, mbPerSource: mb, ...DEFAULT_DATASET };
   const dataset = await prepareDataset(cacheDir, datasetOptions);
-  await rm(dir, { recursive: true, force: true });
+  const marker = join(dir, `bench-ready-${lines}`);
+  const reused = opts.reuse === true && existsSync(marker);
+  if (!reused) await rm(dir, { recursive: true, force: true });
   const lake = await openLake(configSchema.parse({ mode: 'embedded', embedded: { dir } }));
   try {
-    for (const source of ['cloudtrail', 'cloudwatch'])
-      await landFiles(lake.raw, filesFromPaths([join(dataset.dir, source)], source));
-    await landFiles(lake.raw, largeSession(lines));
-    await drainQueue(lake);
-    await runTransform(lake);
+    if (!reused) {
+      for (const source of ['cloudtrail', 'cloudwatch'])
+        await landFiles(lake.raw, filesFromPaths([join(dataset.dir, source)], source));
+      await landFiles(lake.raw, largeSession(lines));
+      await drainQueue(lake);
+      await runTransform(lake);
+      await writeFile(marker, '');
+    }
     const paths = embeddedReviewPaths(lake.config);
     const entries = [
       ...demoDirectory(datasetOptions),

@@ -5,12 +5,18 @@ import { runReviewBench } from './reviewLatency.ts';
 
 // `npm run bench:review [-- --mb 200 --requests 300]`: prints and writes bench/results/review-latency.json.
 const { values } = parseArgs({
-  options: { mb: { type: 'string' }, requests: { type: 'string' }, seed: { type: 'string' } },
+  options: {
+    mb: { type: 'string' },
+    requests: { type: 'string' },
+    seed: { type: 'string' },
+    reuse: { type: 'boolean' },
+  },
 });
 const result = await runReviewBench({
   mb: Number(values.mb ?? 200),
   requests: Number(values.requests ?? 300),
   seed: Number(values.seed ?? 1),
+  reuse: values.reuse === true,
 });
 await mkdir(join('bench', 'results'), { recursive: true });
 await writeFile(join('bench', 'results', 'review-latency.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -21,4 +27,7 @@ console.log(
 );
 console.log(line(`GET /sessions/{id} (${result.getSession.lines} lines)`, result.getSession));
 console.log(line(`GET /sessions (${result.dataset.sessionsListed} listed)`, result.listSessions));
+console.log(
+  `load average while measuring: ${result.machine.loadAverage.join(', ')} (on ${result.machine.cores} cores)`,
+);
 console.log(`target p99 < ${result.targetP99Ms} ms: ${result.met ? 'met' : 'NOT met'}`);

@@ -246,6 +246,19 @@ describe('one session', () => {
     );
   });
 
+  it('shows the AssumeRole of a caller with the same source identity as context of a chained role session', async () => {
+    const d = (await (await h.get(`/sessions/${S.chained.sessionId}`, b)).json()) as {
+      context: { calls: { eventName: string }[] };
+    };
+    // DescribeInstances 10 minutes before the start, the AssumeRole 5 minutes before.
+    expect(d.context.calls.map((c) => c.eventName)).toEqual([
+      'DescribeInstances',
+      'AssumeRole',
+      'ListBuckets',
+      'TerminateSession',
+    ]);
+  });
+
   it('serves a failed StartSession by its eventid, with no lines', async () => {
     const d = (await (await h.get(`/sessions/${S.ssoFailed.eventId}`, a)).json()) as {
       session: { errorCode: string; errorMessage: string };

@@ -304,6 +304,31 @@ export function fixtureRecords(): Record<string, unknown>[] {
       },
     }),
   );
+  // The AssumeRole into ops-engineer by employee-4's SSO session, which carries the same source identity.
+  out.push(
+    record(
+      {
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${SSO_ROLE}/employee-4@example.com`,
+        type: 'AssumedRole',
+        sourceIdentity: 'employee-4',
+      },
+      shift(S.chained.start, -5 * 60_000),
+      ACCOUNT,
+      {
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRole',
+        readOnly: true,
+        requestParameters: {
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/ops-engineer`,
+          roleSessionName: 'ops-engineer-9',
+        },
+        responseElements: {
+          assumedRoleUser: { assumedRoleId: 'AROAEXAMPLE:ops-engineer-9', arn: P.chained },
+          sourceIdentity: 'employee-4',
+        },
+      },
+    ),
+  );
   return out;
 }
 
