@@ -11,6 +11,7 @@ import {
   DECISIONS_SQL,
   lineCountsSql,
   SESSION_CONTEXT_SQL,
+  SESSION_END_SQL,
   SESSION_LINES_SQL,
   SESSION_ONE_SQL,
   SESSION_RAW_MESSAGES_SQL,
@@ -145,7 +146,10 @@ export class ReviewService {
           for (const line of String(text ?? '').split('\n')) lines.push({ time, text: line });
           if (new Date(time) > end) end = new Date(time);
         }
-        if (row.ended_at != null && new Date(iso(row.ended_at)) > end) end = new Date(iso(row.ended_at));
+        // A separate query: folding TerminateSession into the StartSession scan (eventname IN …)
+        // measured slower than this second, selective one.
+        const ended = (await engine.query(SESSION_END_SQL, [sessionId, startDay])).rows[0]?.ended_at;
+        if (ended != null && new Date(iso(ended)) > end) end = new Date(iso(ended));
       }
       const start = new Date(iso(row.start_time));
       const from = new Date(start.getTime() - this.#o.contextWindowMinutes * 60_000);

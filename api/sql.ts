@@ -11,36 +11,28 @@ import { REVIEWS_TABLE } from './reviewTables.ts';
 /** Days a manager has to review a session. */
 export const REVIEW_DAYS = 7;
 
-/** Orders a StartSession row by its time; other rows (its TerminateSession) get NULL, which min_by skips. */
-const AT_START = "CASE WHEN eventname = 'StartSession' THEN eventtime END";
-
-/**
- * One row per StartSession (failed ones too, by their eventid), with its employee, review state and
- * the time of its TerminateSession, found in the same scan.
- */
+/** One row per StartSession (failed ones too, by their eventid), with its employee. */
 const STARTS = (where: string) => `
 starts AS (
   SELECT
     coalesce(sessionid, eventid) AS session_ref,
-    min(${AT_START}) AS start_time,
-    min_by(eventid, ${AT_START}) AS eventid,
-    min_by(sessionid, ${AT_START}) AS sessionid,
-    min_by(useridentity_arn, ${AT_START}) AS principal_arn,
-    min_by(useridentity_type, ${AT_START}) AS principal_type,
-    min_by(sourceidentity, ${AT_START}) AS source_identity,
-    min_by(recipientaccountid, ${AT_START}) AS account_id,
-    min_by(awsregion, ${AT_START}) AS region,
-    min_by(target, ${AT_START}) AS target,
-    min_by(sourceipaddress, ${AT_START}) AS source_ip,
-    min_by(useragent, ${AT_START}) AS user_agent,
-    min_by(errorcode, ${AT_START}) AS error_code,
-    min_by(errormessage, ${AT_START}) AS error_message,
-    min_by(calendarday, ${AT_START}) AS calendarday,
-    max(CASE WHEN eventname = 'TerminateSession' THEN eventtime END) AS ended_at
+    min(eventtime) AS start_time,
+    min_by(eventid, eventtime) AS eventid,
+    min_by(sessionid, eventtime) AS sessionid,
+    min_by(useridentity_arn, eventtime) AS principal_arn,
+    min_by(useridentity_type, eventtime) AS principal_type,
+    min_by(sourceidentity, eventtime) AS source_identity,
+    min_by(recipientaccountid, eventtime) AS account_id,
+    min_by(awsregion, eventtime) AS region,
+    min_by(target, eventtime) AS target,
+    min_by(sourceipaddress, eventtime) AS source_ip,
+    min_by(useragent, eventtime) AS user_agent,
+    min_by(errorcode, eventtime) AS error_code,
+    min_by(errormessage, eventtime) AS error_message,
+    min_by(calendarday, eventtime) AS calendarday
   FROM from_cloudtrail_readready
-  WHERE eventsource = 'ssm.amazonaws.com' AND eventname IN ('StartSession', 'TerminateSession') AND ${where}
+  WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND ${where}
   GROUP BY coalesce(sessionid, eventid)
-  HAVING count_if(eventname = 'StartSession') > 0
 ),
 owned AS (SELECT s.*, ${EMPLOYEE_IDENTITY_SQL} AS employee FROM starts s),
 latest AS (
@@ -131,6 +123,12 @@ FROM from_cloudwatch_readready
 WHERE calendarday >= ? AND sessionid IN (${Array.from({ length: count }, () => '?').join(', ')})
 GROUP BY sessionid`;
 }
+
+/** When a session was terminated: bind sessionid, first day. */
+export const SESSION_END_SQL = `
+SELECT max(eventtime) AS ended_at
+FROM from_cloudtrail_readready
+WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'TerminateSession' AND sessionid = ? AND calendarday >= ?`;
 
 /**
  * The principal's other API calls in a window, and the STS calls that created the principal: the

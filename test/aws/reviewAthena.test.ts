@@ -99,7 +99,7 @@ describe('review queries on Athena', () => {
     ]);
   });
 
-  it('bind every step of one session: lines, context and decisions', async () => {
+  it('bind every step of one session: lines, end, context and decisions', async () => {
     await seed(
       [
         ['session_ref', 'varchar'],
@@ -130,10 +130,11 @@ describe('review queries on Athena', () => {
       'from_cloudtrail_readready',
       'from_cloudwatch_readready',
       'from_cloudtrail_readready',
+      'from_cloudtrail_readready',
       'loglake_session_reviews',
     ]);
     expectAllBound();
-    const context = starts.inputs[2]!.ExecutionParameters!;
+    const context = starts.inputs[3]!.ExecutionParameters!;
     expect(context.slice(0, 4)).toEqual([
       "'2026-11-01'",
       "'2026-11-01'",
