@@ -9,8 +9,10 @@ import type { ReviewTables } from './reviewTables.ts';
 import { iso, toContextCall, toDecision, toSummary } from './rows.ts';
 import {
   DECISIONS_SQL,
+  FAILED_SESSION_DAY_SQL,
   lineCountsSql,
   SESSION_CONTEXT_SQL,
+  SESSION_DAY_SQL,
   SESSION_END_SQL,
   SESSION_LINES_SQL,
   SESSION_ONE_SQL,
@@ -222,10 +224,15 @@ export class ReviewService {
   }
 
   async #visible(caller: Caller, ref: string): Promise<Record<string, unknown>> {
-    const row = await this.#o.engines.use(
-      async (engine) =>
-        (await engine.query(SESSION_ONE_SQL, [ref, ref, sqlTimestamp(this.#o.now())])).rows[0],
-    );
+    const row = await this.#o.engines.use(async (engine) => {
+      const dayOf = async (sql: string) => {
+        const d = (await engine.query(sql, [ref])).rows[0]?.calendarday;
+        return typeof d === 'string' ? d : undefined;
+      };
+      const day = (await dayOf(SESSION_DAY_SQL)) ?? (await dayOf(FAILED_SESSION_DAY_SQL));
+      if (day === undefined) return undefined;
+      return (await engine.query(SESSION_ONE_SQL, [day, ref, ref, sqlTimestamp(this.#o.now())])).rows[0];
+    });
     if (row === undefined) throw new SessionNotFoundError('session not found', { reason: 'not_found' });
     const team = await this.team(caller);
     if (typeof row.employee !== 'string' || !team.has(row.employee))

@@ -95,8 +95,26 @@ LIMIT ?`;
   return { sql, params };
 }
 
-/** One session by its reference (sessionid, or the eventid of a StartSession without one). */
-export const SESSION_ONE_SQL = `WITH ${STARTS('(sessionid = ? OR (sessionid IS NULL AND eventid = ?))')}
+/**
+ * The day of a session's StartSession, found by its session id (bind it), reading only the few small
+ * columns the filter needs; {@link SESSION_ONE_SQL} then reads the wide row from that day alone.
+ */
+export const SESSION_DAY_SQL = `
+SELECT min(calendarday) AS calendarday
+FROM from_cloudtrail_readready
+WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND sessionid = ?`;
+
+/** The day of a StartSession without a session id (a failed one), by its eventid (bind it). */
+export const FAILED_SESSION_DAY_SQL = `
+SELECT min(calendarday) AS calendarday
+FROM from_cloudtrail_readready
+WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND sessionid IS NULL AND eventid = ?`;
+
+/**
+ * One session by its reference (sessionid, or the eventid of a StartSession without one) on its day.
+ * Bind: day, reference, reference, now.
+ */
+export const SESSION_ONE_SQL = `WITH ${STARTS('calendarday = ? AND (sessionid = ? OR (sessionid IS NULL AND eventid = ?))')}
 SELECT * FROM reviewed`;
 
 /**

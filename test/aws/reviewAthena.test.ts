@@ -93,13 +93,15 @@ describe('review queries on Athena', () => {
   it('bind the session id, and answer an unknown one as not found', async () => {
     await expect(service.get({ identity: 'manager-a' }, ATTACK)).rejects.toBeInstanceOf(SessionNotFoundError);
     expectAllBound();
-    expect(starts.inputs[0]!.ExecutionParameters!.slice(0, 2)).toEqual([
-      "'x'' OR ''1''=''1'",
-      "'x'' OR ''1''=''1'",
+    // Looked up by session id, then as a failed StartSession by eventid: both bound, both empty.
+    expect(starts.inputs.map((i) => i.ExecutionParameters)).toEqual([
+      ["'x'' OR ''1''=''1'"],
+      ["'x'' OR ''1''=''1'"],
     ]);
   });
 
-  it('bind every step of one session: lines, end, context and decisions', async () => {
+  it('bind every step of one session: day, row, lines, end, context and decisions', async () => {
+    await seed([['calendarday', 'varchar']], ['2026-11-01']);
     await seed(
       [
         ['session_ref', 'varchar'],
@@ -128,13 +130,14 @@ describe('review queries on Athena', () => {
     expect(detail.session.id).toBe('employee-1-0abc');
     expect(starts.inputs.map((i) => i.QueryString!.match(/FROM (\w+)/)?.[1])).toEqual([
       'from_cloudtrail_readready',
+      'from_cloudtrail_readready',
       'from_cloudwatch_readready',
       'from_cloudtrail_readready',
       'from_cloudtrail_readready',
       'loglake_session_reviews',
     ]);
     expectAllBound();
-    const context = starts.inputs[3]!.ExecutionParameters!;
+    const context = starts.inputs[4]!.ExecutionParameters!;
     expect(context.slice(0, 4)).toEqual([
       "'2026-11-01'",
       "'2026-11-01'",
