@@ -20,8 +20,12 @@ const result = await runReviewBench({
 });
 await mkdir(join('bench', 'results'), { recursive: true });
 await writeFile(join('bench', 'results', 'review-latency.json'), `${JSON.stringify(result, null, 2)}\n`);
-const line = (name: string, s: { p50Ms: number; p99Ms: number; requests: number }) =>
-  `${name.padEnd(28)} p50 ${s.p50Ms.toFixed(1).padStart(6)} ms   p99 ${s.p99Ms.toFixed(1).padStart(6)} ms   (${s.requests} requests)`;
+const line = (
+  name: string,
+  s: { p50Ms: number; p99Ms: number; cpuP50Ms: number; cpuP99Ms: number; requests: number },
+) =>
+  `${name.padEnd(34)} p50 ${s.p50Ms.toFixed(1).padStart(6)} ms   p99 ${s.p99Ms.toFixed(1).padStart(6)} ms   ` +
+  `CPU p50 ${s.cpuP50Ms.toFixed(1).padStart(5)} ms p99 ${s.cpuP99Ms.toFixed(1).padStart(5)} ms   (${s.requests} requests)`;
 console.log(
   `review API, embedded, ${result.dataset.mbPerSource} MB per source (${result.dataset.cloudtrailRows} CloudTrail rows, ${result.dataset.cloudwatchRows} CloudWatch rows)`,
 );
