@@ -1,4 +1,5 @@
 import type { SourceDefinition } from '../sources/loader.ts';
+import { matchSource } from '../sources/match.ts';
 import { checkAccountRegion, checkLocation, type FileFilterConfig } from './filter.ts';
 
 /** A raw file that belongs to a source and passed the filter. */
@@ -19,8 +20,9 @@ export interface SkippedKey {
 
 /**
  * Decides what a decoded key is: which source, which raw partition, or why it is skipped. Pure:
- * the key and configuration in, a verdict out. Sources are tried in order; the first whose
- * `skip_patterns` or `key_pattern` matches decides.
+ * the key and configuration in, a verdict out. Which source owns the key is {@link matchSource}'s
+ * precedence rule; a key two definitions claim at the same priority is skipped as
+ * `ambiguous_source`, never given to whichever loaded first.
  */
 export function classifyKey(
   sources: readonly SourceDefinition[],
@@ -31,12 +33,12 @@ export function classifyKey(
   const location = checkLocation(filter, bucket, key);
   if (location !== 'ok') return { kind: 'skip', reason: location };
   if (key.endsWith('/')) return { kind: 'skip', reason: 'folder_marker' };
-  for (const source of sources) {
-    if (source.skipRegexes.some((r) => r.test(key)))
-      return { kind: 'skip', reason: 'source_skip', source: source.name };
-    const match = source.keyRegex.exec(key);
-    if (match === null) continue;
-    const groups = match.groups ?? {};
+  const m = matchSource(key, sources);
+  if (m.kind === 'skip') return { kind: 'skip', reason: 'source_skip', source: m.source.name };
+  if (m.kind === 'ambiguous')
+    return { kind: 'skip', reason: 'ambiguous_source', source: m.sources.map((s) => s.name).join(',') };
+  if (m.kind === 'match') {
+    const { source, groups } = m;
     const account = source.raw.account_capture ? groups[source.raw.account_capture] : undefined;
     const region = source.raw.region_capture ? groups[source.raw.region_capture] : undefined;
     const verdict = checkAccountRegion(filter, account, region);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { keyFilterSchema } from '../sources/schema.ts';
 import { ConfigError } from './errors.ts';
 
 const listFilter = z
@@ -59,6 +60,18 @@ export const configSchema = z
       .default('loglake'),
     /** Folders of extra source definitions (YAML/JSON), loaded after the built-in ones. */
     sourcesDirs: z.array(z.string()).default([]),
+    /**
+     * Per source name: a priority and key filters added to its definition, to narrow a built-in
+     * without copying it (e.g. `cloudwatch` to the Firehose streams that carry CloudWatch Logs).
+     */
+    sourceOverrides: z
+      .record(
+        z.string(),
+        z
+          .object({ priority: z.number().int().optional(), key_filters: z.array(keyFilterSchema).optional() })
+          .strict(),
+      )
+      .default({}),
     filter: z
       .object({
         accounts: listFilter.optional(),

@@ -38,6 +38,7 @@ export type QuarantineReason =
   | 'too_large'
   | 'bad_type'
   | 'bad_time'
+  | 'unmatched_line'
   | 'read_failed';
 
 /** A raw file or event could not be decoded; transform quarantines it and goes on. */

@@ -8,7 +8,7 @@ import type { Lake } from './lake.ts';
  * {@link Lake} and never asks which mode it is in.
  */
 export async function openLake(config: LoglakeConfig): Promise<Lake> {
-  const sources = await loadSources(config.sourcesDirs);
+  const sources = await loadSources(config.sourcesDirs, { overrides: config.sourceOverrides });
   switch (config.mode) {
     case 'embedded':
       return openEmbeddedLake(config, sources);

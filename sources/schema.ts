@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { definitionCrossChecks } from './crossChecks.ts';
 
 /** Lower-case SQL identifier, safe as a Glue/Athena/DuckDB column or table name. */
 const identifier = z
@@ -61,6 +62,25 @@ export const filterSchema = z
   .strict()
   .refine((f) => (f.in === undefined) !== (f.not_in === undefined), 'give exactly one of `in` or `not_in`');
 
+/**
+ * A test of one named capture of the key pattern: keys whose capture fails it are not this
+ * source's. The way to narrow a built-in (e.g. the `cloudwatch` source to some Firehose streams)
+ * from configuration, without copying it.
+ */
+export const keyFilterSchema = z
+  .object({
+    capture: identifier,
+    in: z.array(z.string()).min(1).optional(),
+    not_in: z.array(z.string()).min(1).optional(),
+    matches: regex.optional(),
+    not_matches: regex.optional(),
+  })
+  .strict()
+  .refine(
+    (f) => [f.in, f.not_in, f.matches, f.not_matches].filter((x) => x !== undefined).length === 1,
+    'give exactly one of `in`, `not_in`, `matches` or `not_matches`',
+  );
+
 export const rawColumnSchema = z.object({ name: z.string().min(1), type: z.string().min(1) }).strict();
 
 export const sourceDefinitionSchema = z
@@ -75,6 +95,15 @@ export const sourceDefinitionSchema = z
         key_pattern: regex,
         /** Keys of this source that are never data (digests, health checks): skipped, not errors. */
         skip_patterns: z.array(regex).default([]),
+        /** Tests of named captures that narrow which matching keys are this source's. */
+        key_filters: z.array(keyFilterSchema).default([]),
+        /**
+         * Which definition wins a key that several match: the highest priority (default 0). Two
+         * definitions of equal priority that match the same key are an error, never a silent choice.
+         */
+        priority: z.number().int().default(0),
+        /** Real keys of this source: checked against its own pattern and, at start-up, against every other definition's. */
+        example_keys: z.array(z.string().min(1)).default([]),
         /** Capture names, in order, that become the raw table's partition keys. */
         partition_keys: z.array(identifier).min(1),
         /** Capture names the central filter reads the account and region from, when the key has them. */
@@ -87,14 +116,30 @@ export const sourceDefinitionSchema = z
       .strict(),
     decode: z
       .object({
-        /** `document`: one JSON document per file; `concatenated`: `{…}{…}` back to back; `ndjson`: one per line. */
-        framing: z.enum(['document', 'concatenated', 'ndjson']),
-        /** Path of the array of events inside each document (CloudTrail: `Records`). */
+        /**
+         * `document`: one JSON document per file; `concatenated`: `{…}{…}` back to back; `ndjson`: one
+         * per line; `lines`: plain text lines, each read by `line_pattern` into an event.
+         */
+        framing: z.enum(['document', 'concatenated', 'ndjson', 'lines']),
+        /** Path of the array of events inside each document, at any depth (CloudTrail: `Records`). */
         records: path.optional(),
+        /** For `lines` (and `message_format: text`): a regular expression whose named captures become the event's fields. */
+        line_pattern: regex.optional(),
+        /** For `lines`: lines that are not events (a header), skipped and counted as `skipped_line`. */
+        skip_lines: z.array(regex).default([]),
+        /** For text: capture values that mean "no value" (VPC Flow Logs and ALB write `-`). */
+        null_values: z.array(z.string()).default([]),
+        /** For text: captures holding epoch seconds (VPC Flow Logs `start`, `end`), read as epoch milliseconds. */
+        epoch_seconds: z.array(z.string().min(1)).default([]),
         /** `cloudwatch_logs`: CloudWatch Logs subscription envelopes (DATA_MESSAGE / CONTROL_MESSAGE). */
         envelope: z.enum(['none', 'cloudwatch_logs']).default('none'),
         /** For `cloudwatch_logs`: parse each log event's `message` as JSON into `msg` when it is JSON. */
         parse_message: z.boolean().default(false),
+        /**
+         * For `cloudwatch_logs`: how `message` is read into `msg`. `json` is `parse_message: true`;
+         * `text` reads it with `line_pattern`, its named captures becoming `msg.<capture>`.
+         */
+        message_format: z.enum(['json', 'text']).optional(),
         /** Events bigger than this are quarantined as `too_large`. */
         max_event_bytes: z
           .number()
@@ -116,36 +161,14 @@ export const sourceDefinitionSchema = z
   })
   .strict()
   .superRefine((def, ctx) => {
-    const names = new Set<string>();
-    def.readready.columns.forEach((col, i) => {
-      if (names.has(col.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['readready', 'columns', i, 'name'],
-          message: `duplicate column ${col.name}`,
-        });
-      }
-      if (col.name === 'source_key' || col.name === 'calendarday') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['readready', 'columns', i, 'name'],
-          message: `${col.name} is added by loglake itself`,
-        });
-      }
-      names.add(col.name);
-    });
-    const captures = new Set(
-      [...def.raw.key_pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1] as string),
-    );
-    def.raw.partition_keys.forEach((key, i) => {
-      if (!captures.has(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['raw', 'partition_keys', i],
-          message: `key_pattern has no named capture (?<${key}>…)`,
-        });
-      }
-    });
+    for (const issue of definitionCrossChecks(def)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.path,
+        message: issue.message,
+        params: { hint: issue.hint },
+      });
+    }
   });
 
 /** A source definition as written in its file. */
@@ -154,3 +177,4 @@ export type SourceDefinitionInput = z.input<typeof sourceDefinitionSchema>;
 export type SourceDefinitionParsed = z.output<typeof sourceDefinitionSchema>;
 export type ColumnSpec = z.output<typeof columnSchema>;
 export type ValueSpec = z.output<typeof valueSpecSchema>;
+export type KeyFilter = z.output<typeof keyFilterSchema>;

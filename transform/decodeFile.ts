@@ -1,6 +1,8 @@
 import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { decompress } from './decompress.ts';
+import { messageFields } from './framings/messageFields.ts';
+import { TextLines } from './framings/textLines.ts';
 import { type CutMode, type CutUnit, JsonCutter } from './jsonCutter.ts';
 import { hasLoneSurrogateEscape, parseJson } from './jsonText.ts';
 import { compilePath, type Event, type Projector } from './project.ts';
@@ -76,6 +78,8 @@ export class FileDecoder {
   /** Where the text came from, for messages: `wholeText` gives line and column too. */
   #wholeText: string | undefined;
   #units = 0;
+  /** `lines` framing: plain text, read by the source's line pattern instead of the JSON cutter. */
+  readonly #text: TextLines | undefined;
 
   constructor(
     sourceKey: string,
@@ -87,11 +91,25 @@ export class FileDecoder {
     const records = source.decode.records;
     this.#recordsAt = mode.kind === 'documents' && records !== undefined ? compilePath(records) : undefined;
     this.#cutter = new JsonCutter(mode, (unit) => this.#unit(unit, mode));
+    if (source.decode.framing === 'lines') {
+      this.#text = new TextLines(source.decode, {
+        event: (e) => this.#event(e),
+        skip: (reason) => {
+          this.counts.eventsIn++;
+          this.counts.skipped[reason] = (this.counts.skipped[reason] ?? 0) + 1;
+        },
+        reject: (reason) => this.#reject(this.counts.eventsIn++, reason),
+      });
+    }
   }
 
   /** Feeds decoded text; `whole` says it is the whole file (line and column then go into messages). */
   push(text: string, whole = false): void {
     if (whole) this.#wholeText = text;
+    if (this.#text !== undefined) {
+      this.#text.push(text);
+      return;
+    }
     try {
       this.#cutter.push(text);
     } catch (err) {
@@ -101,6 +119,10 @@ export class FileDecoder {
 
   /** Ends the file. A file with no event at all, not even a skipped one, is an `empty_file`. */
   end(): void {
+    if (this.#text !== undefined) {
+      this.#text.end();
+      return;
+    }
     try {
       this.#cutter.end();
     } catch (err) {
@@ -250,7 +272,7 @@ export class FileDecoder {
           } catch {
             msg = undefined;
           }
-        }
+        } else if (decode.message_format === 'text') msg = messageFields(message, decode);
         this.#event({
           owner,
           logGroup,

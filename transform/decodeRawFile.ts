@@ -43,11 +43,18 @@ function quarantined(err: unknown, eventsDecoded: number, uncompressedBytes: num
 /** Files up to this size (compressed) are decompressed in one call, on libuv's thread pool. */
 const WHOLE_INPUT_BYTES = 16 * 1024 * 1024;
 /** ...as long as they decompress to at most this; bigger ones stream. */
-const WHOLE_OUTPUT_BYTES = 128 * 1024 * 1024;
+const WHOLE_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** A streaming file's rows go to its own spool file once they hold this many characters. */
-const SPILL_CHARS = 32 * 1024 * 1024;
+const SPILL_CHARS = 4 * 1024 * 1024;
 /** Default limit of a file's decompressed size: beyond it the file is `too_large`. */
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** ISIZE of a gzip file's last member (its decompressed size modulo 2^32); 0 for anything else. */
+function gzipSizeHint(bytes: Uint8Array): number {
+  if (bytes.byteLength < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return 0;
+  const n = bytes.byteLength;
+  return (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
+}
 
 /** When a file streams rather than decoding in one piece (defaults above; tests set them small). */
 export interface StreamingLimits {
@@ -97,7 +104,9 @@ export async function decodeRawFile(
   let uncompressedBytes = 0;
   try {
     let whole: Buffer | undefined;
-    if (bytes.byteLength <= wholeInputBytes) {
+    // gzip's trailer gives the (last member's) decompressed size: a file known to be too big for one
+    // piece streams at once, without a first attempt that would hold the limit in memory.
+    if (bytes.byteLength <= wholeInputBytes && gzipSizeHint(bytes) <= wholeOutputBytes) {
       try {
         whole = await decompress(bytes, { maxOutputBytes: Math.min(limit, wholeOutputBytes) });
       } catch (err) {

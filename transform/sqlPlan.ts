@@ -237,6 +237,8 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
   const decode = source.decode;
   const cw = decode.envelope === 'cloudwatch_logs';
   if (decode.records?.includes('.')) throw new SqlPlanUnsupported('a nested records path');
+  if (decode.framing === 'lines') throw new SqlPlanUnsupported('text lines');
+  if (decode.message_format === 'text') throw new SqlPlanUnsupported('text messages read by a pattern');
   if (cw && decode.records !== undefined) throw new SqlPlanUnsupported('records inside CloudWatch envelopes');
   for (const col of source.readready.columns) {
     for (const alt of alternatives(col)) {

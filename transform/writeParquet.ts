@@ -89,7 +89,9 @@ export async function writeParquet(
     }
     await duck.run(
       `COPY (${parts.join(' UNION ALL ')}) TO ${quoteLiteral(localPath)} ` +
-        `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${opts.rowGroupSize ?? 122_880})`,
+        // The writer holds a whole row group: 40,960 rows keeps that near 50 MB for CloudTrail-sized
+        // rows (122,880, DuckDB's default, took a 300 MB file's run from 540 MB to 840 MB peak).
+        `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${opts.rowGroupSize ?? 40_960})`,
     );
     for (const f of files) await rm(f.path, { force: true });
     outputs.push({

@@ -66,11 +66,13 @@ export async function openAwsLake(
     opts.ledger,
   );
   const threads = config.transform.writerThreads || availableParallelism();
+  const tmpDir = await mkdtemp(join(tmpdir(), 'loglake-'));
+  // An in-memory DuckDB spills to `.tmp` in the working folder by default, which Lambda cannot write.
   const { instance, connection } = await openDuckDB(':memory:', {
     threads: String(threads),
     memory_limit: '1GB',
+    temp_directory: join(tmpDir, 'duckdb'),
   });
-  const tmpDir = await mkdtemp(join(tmpdir(), 'loglake-'));
   const lake: Lake = {
     config,
     sources,

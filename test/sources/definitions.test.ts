@@ -59,7 +59,7 @@ describe('source definitions', () => {
       [
         'name: Broken-Name',
         'raw: { key_pattern: "^(?<year>\\\\d{4})/x$", partition_keys: [year, month] }',
-        'decode: { framing: lines }',
+        'decode: { framing: xml }',
         'readready:',
         '  time: { path: ts, format: iso8601 }',
         '  columns:',

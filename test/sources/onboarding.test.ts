@@ -57,7 +57,7 @@ afterEach(async () => t.done());
 describe('onboarding a new source by a definition file alone', () => {
   it('lands, registers and transforms Bedrock invocation logs into a queryable readready table', async () => {
     const { lake } = t;
-    expect(lake.sources.map((s) => s.name)).toEqual(['cloudtrail', 'cloudwatch', 'bedrock']);
+    expect(lake.sources.map((s) => s.name)).toContain('bedrock');
     await lake.raw.put(KEY, gzipSync(records.map((r) => JSON.stringify(r)).join('\n')));
     const add = await drainQueue(lake);
     expect(add.accepted).toBe(1);
