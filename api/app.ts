@@ -103,7 +103,11 @@ export function createReviewApp(opts: ReviewAppOptions): OpenAPIHono<ReviewEnv> 
     app.use('/review/*', accessLogMiddleware(opts.tables.accessLog, now));
     registerPages(app, opts);
   }
-  app.notFound((c) => c.json({ error: 'not_found', message: 'no such route' }, 404));
+  app.notFound((c) => {
+    const audit = c.get('audit');
+    if (audit) audit.result = 'no_route';
+    return c.json({ error: 'not_found', message: 'no such route' }, 404);
+  });
   app.onError(onError);
   return app;
 }

@@ -86,10 +86,14 @@ export async function openReviewApp(
 ): Promise<{ app: OpenAPIHono<ReviewEnv>; service: ReviewService; close(): Promise<void> }> {
   const tables = await openReviewTables(lake);
   const engines = new EngineHolder(() => lake.openQueryEngine());
+  const directory = directorySource(lake, engines);
+  // A missing or broken directory stops the server at start, with the file or table named, rather
+  // than failing every request later.
+  await directory();
   const service = new ReviewService({
     engines,
     tables,
-    directory: directorySource(lake, engines),
+    directory,
     transitive: lake.config.review.transitive,
     contextWindowMinutes: lake.config.review.contextWindowMinutes,
     now: opts.now,

@@ -9,8 +9,10 @@ import {
   readLocalKey,
 } from '../../api/index.ts';
 import { createReviewHandler } from '../../api/lambda.ts';
+import { openReviewApp } from '../../api/openReviewApp.ts';
 import type { CliIO } from '../../cli/io.ts';
 import { main } from '../../cli/main.ts';
+import { tempLake } from '../helpers/tempLake.ts';
 import { type ReviewHarness, reviewHarness } from './harness.ts';
 import { S } from './reviewFixture.ts';
 
@@ -96,6 +98,30 @@ describe('the Lambda handler', () => {
     expect(rows.map((r) => [r.actor, r.action, r.status, r.source_ip])).toEqual([
       ['manager-b', 'GET /sessions', 200, '203.0.113.7'],
       ['manager-b', 'GET /sessions/{id}', 404, '203.0.113.7'],
+    ]);
+  });
+});
+
+describe('start-up', () => {
+  it('refuses to serve without a directory, naming the file', async () => {
+    const t = await tempLake();
+    try {
+      await expect(openReviewApp(t.lake)).rejects.toThrow(
+        /directory file not found: .*review\/directory\.json/,
+      );
+    } finally {
+      await t.done();
+    }
+  });
+
+  it('logs a request for a route that does not exist as such', async () => {
+    const r = await h.get('/sessions/x/nothing-here', await h.token('manager-a'));
+    expect(r.status).toBe(404);
+    const [row] = (await h.accessLog()).slice(-1);
+    expect([row!.action, row!.status, row!.result]).toEqual([
+      'GET /sessions/{id}/nothing-here',
+      404,
+      'no_route',
     ]);
   });
 });
