@@ -281,6 +281,7 @@ async function benchSize(size: SizeSpec, ctx: SizeContext): Promise<SizeResult> 
       fromDay: days[0] ?? '1970-01-01',
       toDay: days[Math.min(1, days.length - 1)] ?? '1970-01-01',
       sessionId: session?.sessionId ?? '',
+      principal: session?.principalArn ?? '',
     },
     runs: opts.queryRuns,
     threads: opts.cores,

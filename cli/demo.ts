@@ -91,7 +91,8 @@ export async function runDemo(opts: DemoOptions, io: CliIO): Promise<DemoResult>
       io.out(`session review (${sessions.rows.length} of ${manifest.sessions.length} sessions):`);
       for (const s of sessions.rows) {
         io.out('');
-        io.out(`session ${s.sessionid}`);
+        // A denied or failed StartSession has no session id; the review names it by its eventid.
+        io.out(s.sessionid ? `session ${s.sessionid}` : `StartSession ${s.review_id} (no session started)`);
         io.out(
           `  started ${cellText(s.start_time)} by ${s.principal_arn}${s.source_identity ? ` (source identity ${s.source_identity})` : ''}`,
         );
@@ -101,7 +102,9 @@ export async function runDemo(opts: DemoOptions, io: CliIO): Promise<DemoResult>
         io.out(
           `  ${s.line_count} log events from ${cellText(s.first_line_time)} to ${cellText(s.last_line_time)}:`,
         );
-        const detail = await engine.query(SESSION_LINES_SQL, [String(s.sessionid)]);
+        const detail = s.sessionid
+          ? await engine.query(SESSION_LINES_SQL, [String(s.sessionid)])
+          : { rows: [] };
         const lines: string[] = [];
         for (const d of detail.rows) {
           for (const line of String(d.sessiondata ?? d.message ?? '').split('\n')) {
@@ -109,7 +112,11 @@ export async function runDemo(opts: DemoOptions, io: CliIO): Promise<DemoResult>
             io.out(`    ${cellText(d.eventtime)}  ${line}`);
           }
         }
-        reviewed.push({ sessionid: String(s.sessionid), line_count: Number(s.line_count), lines });
+        reviewed.push({
+          sessionid: String(s.sessionid ?? s.review_id),
+          line_count: Number(s.line_count),
+          lines,
+        });
       }
     } finally {
       await engine.close();

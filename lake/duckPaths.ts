@@ -10,13 +10,23 @@ export function isGlobLike(path: string): boolean {
 
 /**
  * A file path as an SQL literal for DuckDB's file readers, which expand `*`, `?` and `[…]` in
- * every path they are given, with no escape. Keys are data, so loglake never hands DuckDB a path
- * built from a key: raw files are linked into scratch under names loglake makes. This guards that
- * rule: a path DuckDB would expand is an error, never a silent second read of other files.
+ * every path they are given (a backslash does not escape them; {@link escapeGlob} does). The
+ * transform never hands DuckDB a path built from a key: raw files are linked into scratch under
+ * names loglake makes. This guards that rule: a path DuckDB would expand is an error, never a
+ * silent second read of other files.
  */
 export function literalFilePath(path: string): string {
   if (isGlobLike(path)) {
     throw new Error(`internal: a path given to DuckDB holds a glob character: ${JSON.stringify(path)}`);
   }
   return quoteLiteral(path);
+}
+
+/**
+ * Escapes a file path for DuckDB's file readers, which take every path as a glob pattern: a key
+ * holding `*`, `?`, `[1]` or braces would match other files, or none. Each of those characters becomes a
+ * one-character class (`[*]`, `[?]`, `[[]`, `[]]`, `[{]`, `[}]`) that matches only itself.
+ */
+export function escapeGlob(path: string): string {
+  return path.replace(/[*?[\]{}]/g, (c) => `[${c}]`);
 }

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FileFilterConfig } from '../addapart/filter.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
+import { runTableDefs } from '../sql/runTables.ts';
 import type { LoglakeConfig } from './config.ts';
 import type { Catalog, Ledger, NotificationQueue, ObjectStore, QueryEngine } from './ports.ts';
 import { rawTableDef, readreadyTableDef } from './tables.ts';
@@ -39,5 +40,9 @@ export async function ensureTables(lake: Lake): Promise<void> {
     await lake.catalog.ensureTable(
       readreadyTableDef(source, db, lake.readready.uri(`${source.readreadyTable}/`)),
     );
+  }
+  // The reconciliation tables: JSON lines the transform writes beside its run manifests.
+  for (const def of runTableDefs(db, (name) => lake.control.uri(`tables/${name}/`))) {
+    await lake.catalog.ensureTable(def);
   }
 }

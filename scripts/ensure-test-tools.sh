@@ -13,6 +13,19 @@ if ! command -v cfn-lint >/dev/null 2>&1; then
   python3 -m pip install --quiet cfn-lint
   command -v cfn-lint >/dev/null
 fi
+# sqlglot parses the shared SQL (views, query pack) as Trino in test/sql/dialects.test.ts. Debian's
+# python3-sqlglot lands in /usr/bin/python3, which may not be the python3 on PATH (pyenv): the test
+# looks in both.
+if ! python3 -c 'import sqlglot' 2>/dev/null && ! /usr/bin/python3 -c 'import sqlglot' 2>/dev/null; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "sqlglot not found; installing python3-sqlglot with apt-get" >&2
+    apt-get install -y python3-sqlglot >/dev/null || { apt-get update >/dev/null && apt-get install -y python3-sqlglot >/dev/null; }
+  else
+    echo "sqlglot not found; installing it with pip" >&2
+    python3 -m pip install --quiet sqlglot
+  fi
+  python3 -c 'import sqlglot' 2>/dev/null || /usr/bin/python3 -c 'import sqlglot'
+fi
 # The review page's browser test drives Debian's chromium with playwright-core (never a downloaded
 # browser build).
 if [ ! -x /usr/bin/chromium ]; then

@@ -7,6 +7,12 @@ import { isGlobLike } from '../lake/duckPaths.ts';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
+import {
+  LOGLAKE_RUN_FILES_COLUMNS,
+  LOGLAKE_RUNS_COLUMNS,
+  runTableNdjson,
+  runTableRows,
+} from '../sql/runTables.ts';
 import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
 import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
 import type { FileCounts } from './decodeFile.ts';
@@ -133,6 +139,11 @@ export interface RunManifest {
   /** Reconciled and nothing quarantined: every file and event of the run reached readready or a named skip. */
   complete: boolean;
   outputs: { table: string; calendarday: string; key: string; rows: number; bytes: number }[];
+  /**
+   * The batch's input files with their raw partition values, so a reconciliation can list which raw
+   * files a run processed (`loglake_run_files`). Absent in manifests written before it was added.
+   */
+  inputs?: { key: string; source: string; partition: string[] }[];
   /** Main-thread time per stage (ms). Reads and gunzip overlap with decoding, so `waitMs` is what they cost. */
   stages: TransformStages;
   quarantinedFiles: QuarantinedFile[];
@@ -439,6 +450,7 @@ export async function transformBatch(
         Object.values(bySource).every(isReconciled),
       complete: false,
       outputs,
+      inputs: claim.files.map((f) => ({ key: f.key, source: f.source, partition: f.partition })),
       stages,
       quarantinedFiles,
     };
@@ -446,6 +458,18 @@ export async function transformBatch(
     await ctx.control.put(`runs/${runId}.json`, JSON.stringify(manifest, null, 2), {
       contentType: 'application/json',
     });
+    // The reconciliation tables' rows (loglake_runs, loglake_run_files) for Athena's JSON SerDe.
+    const runRows = runTableRows(manifest, `runs/${runId}.json`, ctx.sources);
+    await ctx.control.put(
+      `tables/loglake_runs/${runId}.json`,
+      runTableNdjson(LOGLAKE_RUNS_COLUMNS, [runRows.run]),
+    );
+    if (runRows.files.length > 0) {
+      await ctx.control.put(
+        `tables/loglake_run_files/${runId}.json`,
+        runTableNdjson(LOGLAKE_RUN_FILES_COLUMNS, runRows.files),
+      );
+    }
     return manifest;
   } catch (err) {
     failure = err;

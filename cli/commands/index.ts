@@ -2,8 +2,10 @@ import type { Command } from '../command.ts';
 import { addapart } from './addapart.ts';
 import { bench } from './bench.ts';
 import { demo } from './demo.ts';
+import { exportCommand } from './export.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
+import { queries } from './queries.ts';
 import { query } from './query.ts';
 import { serveCommand } from './serve.ts';
 import { sources } from './sources.ts';
@@ -19,6 +21,8 @@ export const commands: Command[] = [
   transform,
   status,
   query,
+  queries,
+  exportCommand,
   serveCommand,
   tokenCommand,
   generateCommand,

@@ -7,6 +7,7 @@ import { openDuckDB } from '../embedded/duckdbFile.ts';
 import { ConfigError } from '../errors.ts';
 import { ensureTables, type Lake } from '../lake.ts';
 import { AthenaQueryEngine } from './athenaQueryEngine.ts';
+import { ensureAthenaViews } from './athenaViews.ts';
 import { type AwsClients, createAwsClients, destroyAwsClients } from './awsClients.ts';
 import { GlueCatalog, type GlueCatalogOptions } from './glueCatalog.ts';
 import { QueueLedger, type QueueLedgerOptions } from './queueLedger.ts';
@@ -73,6 +74,7 @@ export async function openAwsLake(
     memory_limit: '1GB',
     temp_directory: join(tmpDir, 'duckdb'),
   });
+  let viewsReady: Promise<unknown> | undefined;
   const lake: Lake = {
     config,
     sources,
@@ -95,12 +97,31 @@ export async function openAwsLake(
       ],
     },
     rawLocation: (bucket, prefix) => `s3://${bucket}/${prefix}`,
-    openQueryEngine: async () =>
-      new AthenaQueryEngine(clients.athena, {
+    openQueryEngine: async () => {
+      const engine = new AthenaQueryEngine(clients.athena, {
         database: config.database,
         workgroup: aws.athena.workgroup,
         outputLocation: aws.athena.outputLocation,
-      }),
+      });
+      // The shared views, created in Athena by whatever queries first (the transform and addapart
+      // functions never do, so they need no Athena permissions); once per lake, retried on failure.
+      viewsReady ??= catalog
+        .listTables(config.database)
+        .then((tables) =>
+          ensureAthenaViews(
+            engine,
+            clients.glue,
+            config.database,
+            tables.map((t) => t.name),
+          ),
+        )
+        .catch((err: unknown) => {
+          viewsReady = undefined;
+          throw err;
+        });
+      await viewsReady;
+      return engine;
+    },
     close: async () => {
       connection.closeSync();
       instance.closeSync();

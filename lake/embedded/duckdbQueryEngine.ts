@@ -1,20 +1,9 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { SESSION_REVIEW_VIEW } from '../../sql/sessionReview.ts';
-import { DUCK_TYPES } from '../duckTypes.ts';
+import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
+import { escapeGlob } from '../duckPaths.ts';
 import { errorMessage, QueryError } from '../errors.ts';
-import type { QueryEngine, QueryResult, TableDef } from '../ports.ts';
-import { quoteIdent, quoteLiteral } from '../sqlQuote.ts';
-
-async function hasParquet(dir: string): Promise<boolean> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-    return entries.some((e) => e.isFile() && e.name.endsWith('.parquet'));
-  } catch {
-    return false;
-  }
-}
+import type { QueryEngine, QueryResult } from '../ports.ts';
+import { quoteLiteral } from '../sqlQuote.ts';
+import { createLakeObjects, type LakeObjects } from './lakeObjects.ts';
 
 /** Turns DuckDB's JS values into plain JSON-friendly ones (bigint to number when it fits). */
 function plain(value: unknown): unknown {
@@ -26,49 +15,80 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** Options of {@link DuckDBQueryEngine.open}. */
+export interface DuckDBQueryEngineOptions {
+  /** DuckDB threads. Default: DuckDB's own (the cores). */
+  threads?: number;
+  /** DuckDB memory limit. Default `1GB`. */
+  memoryLimit?: string;
+  /** Where DuckDB spills a large query (otherwise `.tmp` in the working folder). */
+  tempDirectory?: string;
+}
+
 /**
- * The embedded query engine: DuckDB over the readready Parquet, with one view per catalog table
- * (hive partitioning gives `calendarday`) and the `session_review` view.
+ * Statement types a user's query may be: SELECT only. EXPLAIN is left out because
+ * `EXPLAIN ANALYZE <statement>` runs the statement.
+ */
+const READ_ONLY = new Set<StatementType>([StatementType.SELECT]);
+
+/**
+ * The embedded query engine: DuckDB over the readready Parquet the catalog has published.
+ *
+ * User SQL never reaches the catalog, the ledger or the raw files: the engine is a DuckDB instance
+ * of its own, in memory, holding only views over an explicit list of published Parquet files
+ * (escaped, so a key is never a glob), the reconciliation tables and the shared views. Once they
+ * exist, file access is switched off except for those files (`enable_external_access = false`,
+ * `allowed_paths`) and the configuration is locked, and each call must be exactly one read-only
+ * statement, a SELECT: no COPY, EXPLAIN ANALYZE, ATTACH, SET, INSERT or DDL.
  */
 export class DuckDBQueryEngine implements QueryEngine {
-  private constructor(private readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
 
-  /** Opens a connection and creates the views for the given readready tables. */
-  static async open(instance: DuckDBInstance, tables: readonly TableDef[]): Promise<DuckDBQueryEngine> {
+  /** Opens a fresh in-memory DuckDB with the lake's relations, then locks it down. */
+  static async open(objects: LakeObjects, opts: DuckDBQueryEngineOptions = {}): Promise<DuckDBQueryEngine> {
+    const { threads, memoryLimit = '1GB', tempDirectory } = opts;
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: memoryLimit,
+      ...(tempDirectory ? { temp_directory: tempDirectory } : {}),
+      ...(threads ? { threads: String(threads) } : {}),
+    });
     const connection = await instance.connect();
-    for (const t of tables.filter((t) => t.format === 'parquet')) {
-      const dir = t.location;
-      let body: string;
-      if (await hasParquet(dir)) {
-        const glob = join(dir, '**', '*.parquet');
-        // Partition keys keep their catalog types (calendarday is a string, as in Glue), not DuckDB's guess.
-        const hiveTypes = t.partitionKeys
-          .map((k) => `${quoteIdent(k.name)}: ${quoteLiteral(DUCK_TYPES[k.type])}`)
-          .join(', ');
-        body =
-          `SELECT * FROM read_parquet(${quoteLiteral(glob)}, hive_partitioning = true, ` +
-          `hive_types = {${hiveTypes}}, union_by_name = true)`;
-      } else {
-        // No data yet: an empty view with the contract's columns, so queries still bind.
-        const cols = [...t.columns, ...t.partitionKeys].map(
-          (c) => `CAST(NULL AS ${DUCK_TYPES[c.type]}) AS ${quoteIdent(c.name)}`,
-        );
-        body = `SELECT ${cols.join(', ')} WHERE false`;
-      }
-      await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(t.name)} AS ${body}`);
+    try {
+      await createLakeObjects(connection, objects);
+      // DuckDB checks the path as written (the escaped pattern) and then each file it opens.
+      const allowed = [...objects.paths.values()].flat().flatMap((p) => [...new Set([p, escapeGlob(p)])]);
+      await connection.run(`SET allowed_paths = [${allowed.map(quoteLiteral).join(', ')}]`);
+      await connection.run('SET enable_external_access = false');
+      await connection.run('SET lock_configuration = true');
+    } catch (err) {
+      connection.closeSync();
+      instance.closeSync();
+      throw err;
     }
-    const names = new Set(tables.map((t) => t.name));
-    if (names.has('from_cloudtrail_readready') && names.has('from_cloudwatch_readready')) {
-      await connection.run(
-        SESSION_REVIEW_VIEW.replace('CREATE OR REPLACE VIEW', 'CREATE OR REPLACE TEMP VIEW'),
-      );
-    }
-    return new DuckDBQueryEngine(connection);
+    return new DuckDBQueryEngine(instance, connection);
   }
 
   async query(sql: string, params: readonly (string | number | boolean | null)[] = []): Promise<QueryResult> {
     try {
-      const reader = await this.connection.runAndReadAll(sql, [...params]);
+      const extracted = await this.connection.extractStatements(sql);
+      if (extracted.count !== 1) {
+        throw new QueryError(`give exactly one SQL statement, got ${extracted.count}`, 'not_one_statement', {
+          statements: extracted.count,
+        });
+      }
+      const prepared = await extracted.prepare(0);
+      if (!READ_ONLY.has(prepared.statementType)) {
+        throw new QueryError(
+          `only read-only queries (SELECT) run here, not ${StatementType[prepared.statementType]}`,
+          'read_only',
+          { statementType: StatementType[prepared.statementType] },
+        );
+      }
+      prepared.bind([...params]);
+      const reader = await prepared.runAndReadAll();
       const names = reader.columnNames();
       const types = reader.columnTypes();
       const rows = reader.getRowObjectsJS().map((r) => {
@@ -78,11 +98,13 @@ export class DuckDBQueryEngine implements QueryEngine {
       });
       return { columns: names.map((name, i) => ({ name, type: String(types[i]) })), rows };
     } catch (err) {
+      if (err instanceof QueryError) throw err;
       throw new QueryError(`query failed: ${errorMessage(err)}`, errorMessage(err), {}, { cause: err });
     }
   }
 
   async close(): Promise<void> {
     this.connection.closeSync();
+    this.instance.closeSync();
   }
 }

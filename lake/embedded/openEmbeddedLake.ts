@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
 import { ensureTables, type Lake } from '../lake.ts';
+import { readPublished } from '../publishedFiles.ts';
 import { openDuckDB } from './duckdbFile.ts';
 import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
 import { LocalCatalog } from './localCatalog.ts';
@@ -50,7 +51,22 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
       ],
     },
     rawLocation: (_bucket, prefix) => new LocalObjectStore(join(dir, 'raw')).uri(prefix),
-    openQueryEngine: async () => DuckDBQueryEngine.open(instance, await catalog.listTables(config.database)),
+    openQueryEngine: async () => {
+      const published = await readPublished({
+        catalog,
+        control: lake.control,
+        database: config.database,
+        // The current definitions: applySources may have swapped them since the lake opened.
+        sources: lake.sources,
+      });
+      const paths = new Map(
+        [...published.files].map(([table, files]) => [table, files.map((f) => readready.uri(f.key))]),
+      );
+      return DuckDBQueryEngine.open(
+        { ...published, paths },
+        { threads, tempDirectory: join(dir, 'tmp', 'query') },
+      );
+    },
     close: async () => {
       connection.closeSync();
       instance.closeSync();

@@ -1,0 +1,70 @@
+import type { SourceDefinition } from '../sources/loader.ts';
+import { type RunRow, runTableRows } from '../sql/runTables.ts';
+import type { RunManifest } from '../transform/transformBatch.ts';
+import { partitionKey } from './distinctPartitions.ts';
+import type { Catalog, ObjectStore, TableDef } from './ports.ts';
+
+/** One readready object that a finished run published into a registered partition. */
+export interface PublishedFile {
+  key: string;
+  calendarday: string;
+}
+
+/** What readers may see: the readready tables, their published files, and the run tables' rows. */
+export interface PublishedLake {
+  tables: TableDef[];
+  /** Published files per readready table name, in key order. */
+  files: Map<string, PublishedFile[]>;
+  runs: RunRow[];
+  runFiles: RunRow[];
+}
+
+/** The ports {@link readPublished} reads. */
+export interface PublishedSource {
+  catalog: Catalog;
+  control: ObjectStore;
+  database: string;
+  sources: readonly SourceDefinition[];
+}
+
+/**
+ * Reads what the catalog has published. A run writes its Parquet, registers the partitions and only
+ * then writes its run manifest, so a file is published when a run manifest lists it among its
+ * outputs **and** its partition is registered. Objects of a run that died before its manifest (a
+ * `kill -9` during publish), stale `.tmp` files and anything else in the folders stay invisible
+ * until a run publishes them.
+ */
+export async function readPublished(src: PublishedSource): Promise<PublishedLake> {
+  const tables = (await src.catalog.listTables(src.database)).filter((t) => t.format === 'parquet');
+  const registered = new Map<string, Set<string>>();
+  for (const t of tables) {
+    const parts = await src.catalog.listPartitions(src.database, t.name);
+    registered.set(t.name, new Set(parts.map((p) => partitionKey(p.values))));
+  }
+  const byTable = new Map<string, Map<string, PublishedFile>>(tables.map((t) => [t.name, new Map()]));
+  const runs: RunRow[] = [];
+  const runFiles: RunRow[] = [];
+  const keys: string[] = [];
+  for await (const o of src.control.list('runs/')) if (o.key.endsWith('.json')) keys.push(o.key);
+  keys.sort();
+  for (const key of keys) {
+    const manifest = JSON.parse(Buffer.from(await src.control.get(key)).toString('utf8')) as RunManifest;
+    const rows = runTableRows(manifest, key, src.sources);
+    runs.push(rows.run);
+    runFiles.push(...rows.files);
+    for (const o of manifest.outputs) {
+      const files = byTable.get(o.table);
+      if (files && registered.get(o.table)?.has(partitionKey([o.calendarday]))) {
+        // A re-run of a batch lists the same keys again: they were overwritten, not added.
+        files.set(o.key, { key: o.key, calendarday: o.calendarday });
+      }
+    }
+  }
+  const files = new Map<string, PublishedFile[]>();
+  for (const [table, m] of byTable)
+    files.set(
+      table,
+      [...m.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    );
+  return { tables, files, runs, runFiles };
+}
