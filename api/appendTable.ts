@@ -5,6 +5,7 @@ import { DUCK_TYPES } from '../lake/duckTypes.ts';
 import { LoglakeError } from '../lake/errors.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { ColumnDef, TableDef } from '../lake/ports.ts';
+import { APPEND_ONLY_LAYER } from '../lake/publishedFiles.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
 
 /** A value of an appended row; timestamps are given as `Date`. */
@@ -19,7 +20,7 @@ export function appendTableDef(lake: Lake, name: string, columns: ColumnDef[]): 
     format: 'parquet',
     columns,
     partitionKeys: [{ name: 'calendarday', type: 'string' }],
-    parameters: { 'loglake.layer': 'append-only', classification: 'parquet' },
+    parameters: { 'loglake.layer': APPEND_ONLY_LAYER, classification: 'parquet' },
   };
 }
 

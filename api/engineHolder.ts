@@ -4,22 +4,33 @@ interface Slot {
   engine: Promise<QueryEngine>;
   users: number;
   stale: boolean;
+  openedAt: number;
 }
 
 /**
  * Shares one query engine between requests and swaps in a fresh one after a write the engine may not
- * see yet (a table's first object, a new partition). An engine that was swapped out is closed once
- * its last running query is done.
+ * see yet (a decision), and once it is `maxAgeMs` old: the embedded engine reads the lake's published
+ * files when it opens, so newly transformed data shows within that time. An engine that was swapped
+ * out is closed once its last running query is done.
  */
 export class EngineHolder {
   #current: Slot | undefined;
 
-  constructor(private readonly open: () => Promise<QueryEngine>) {}
+  constructor(
+    private readonly open: () => Promise<QueryEngine>,
+    private readonly maxAgeMs = 30_000,
+  ) {}
 
   async use<T>(fn: (engine: QueryEngine) => Promise<T>): Promise<T> {
+    if (
+      this.#current !== undefined &&
+      Date.now() - this.#current.openedAt >= this.maxAgeMs &&
+      this.#current.users === 0
+    )
+      await this.invalidate();
     if (this.#current === undefined) {
       const engine = this.open();
-      this.#current = { engine, users: 0, stale: false };
+      this.#current = { engine, users: 0, stale: false, openedAt: Date.now() };
       engine.catch(() => {
         this.#current = undefined;
       });

@@ -82,10 +82,16 @@ function directorySource(lake: Lake, engines: EngineHolder, ttlMs = 5000): () =>
  */
 export async function openReviewApp(
   lake: Lake,
-  opts: { now?: () => Date; verify?: Verifier; secureCookie?: boolean } = {},
+  opts: {
+    now?: () => Date;
+    verify?: Verifier;
+    secureCookie?: boolean;
+    /** Age at which the query engine is reopened to see newly published data. Default 30 s. */
+    engineMaxAgeMs?: number;
+  } = {},
 ): Promise<{ app: OpenAPIHono<ReviewEnv>; service: ReviewService; close(): Promise<void> }> {
   const tables = await openReviewTables(lake);
-  const engines = new EngineHolder(() => lake.openQueryEngine());
+  const engines = new EngineHolder(() => lake.openQueryEngine(), opts.engineMaxAgeMs);
   const directory = directorySource(lake, engines);
   // A missing or broken directory stops the server at start, with the file or table named, rather
   // than failing every request later.

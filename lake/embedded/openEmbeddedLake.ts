@@ -58,6 +58,7 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
         database: config.database,
         // The current definitions: applySources may have swapped them since the lake opened.
         sources: lake.sources,
+        readready,
       });
       const paths = new Map(
         [...published.files].map(([table, files]) => [table, files.map((f) => readready.uri(f.key))]),

@@ -32,7 +32,8 @@ export async function reviewHarness(config: LoglakeConfigInput = {}): Promise<Re
   const t = await tempLake(config);
   await buildReviewFixture(t.lake);
   const key = await ensureLocalKey(embeddedReviewPaths(t.lake.config).key);
-  const opened = await openReviewApp(t.lake, { now: () => NOW });
+  // A fresh engine per request, so data a test lands mid-way is seen at once.
+  const opened = await openReviewApp(t.lake, { now: () => NOW, engineMaxAgeMs: 0 });
   const auth = (token?: string): Record<string, string> =>
     token === undefined ? {} : { authorization: `Bearer ${token}` };
   return {
