@@ -1,4 +1,5 @@
 import { s3EventBody } from '../lake/embedded/notifyingObjectStore.ts';
+import { ConfigError } from '../lake/errors.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { ObjectInfo } from '../lake/ports.ts';
 import { classifyKey } from './classify.ts';
@@ -14,7 +15,9 @@ import {
 
 /** Options of {@link backfill}. */
 export interface BackfillOptions {
-  /** Key prefix in the raw store to list (`''` for all). */
+  /** The bucket to list: loglake's raw bucket (default) or any configured source bucket. */
+  bucket?: string;
+  /** Key prefix in that bucket to list (`''` for all). */
   prefix: string;
   /** First day to include, `YYYY-MM-DD` (from the key's year/month/day, else the object's date). */
   from?: string;
@@ -43,8 +46,9 @@ export interface BackfillProgress {
 export function objectDay(
   lake: Pick<Lake, 'sources' | 'filter' | 'rawBucket'>,
   info: ObjectInfo,
+  bucket = lake.rawBucket,
 ): string | undefined {
-  const verdict = classifyKey(lake.sources, lake.filter, lake.rawBucket, info.key);
+  const verdict = classifyKey(lake.sources, lake.filter, bucket, info.key);
   if (verdict.kind === 'accept') {
     const keys = verdict.source.raw.partition_keys;
     const at = (name: string) => verdict.values[keys.indexOf(name)];
@@ -55,14 +59,21 @@ export function objectDay(
 }
 
 /**
- * Registers the partitions of objects already in the raw store, without a crawler (`loglake
+ * Registers the partitions of objects already in the raw bucket or a source bucket, without a crawler (`loglake
  * addapart --backfill`): lists the prefix (paged, in key order), keeps the objects in the date range,
  * and runs them through {@link addapartBatch} as S3-event-shaped notifications, a batch at a time,
  * so partitions are registered and files recorded exactly as for live notifications. Resumable:
  * `lastKey` after each batch is the `startAfter` of a later run.
  */
 export async function backfill(lake: Lake, opts: BackfillOptions): Promise<BackfillProgress> {
-  const { batchSize = 1000 } = opts;
+  const { batchSize = 1000, bucket = lake.rawBucket } = opts;
+  const source = lake.sourceStores.get(bucket);
+  if (source === undefined) {
+    throw new ConfigError(`backfill: bucket ${bucket} is not a configured source bucket`, {
+      bucket,
+      setting: 'aws.sourceBuckets',
+    });
+  }
   const deps = addapartDeps(lake, new PartitionCache());
   const progress: BackfillProgress = { listed: 0, considered: 0, stats: emptyAddapartStats(), failures: [] };
   let batch: InboundMessage[] = [];
@@ -79,14 +90,14 @@ export async function backfill(lake: Lake, opts: BackfillOptions): Promise<Backf
     opts.onProgress?.(progress);
   };
 
-  for await (const info of lake.raw.list(
+  for await (const info of source.store.list(
     opts.prefix,
     opts.startAfter !== undefined ? { startAfter: opts.startAfter } : {},
   )) {
     progress.listed++;
     batchLast = info.key;
     if (opts.from !== undefined || opts.to !== undefined) {
-      const day = objectDay(lake, info);
+      const day = objectDay(lake, info, bucket);
       if (
         day !== undefined &&
         ((opts.from !== undefined && day < opts.from) || (opts.to !== undefined && day > opts.to))
@@ -96,7 +107,7 @@ export async function backfill(lake: Lake, opts: BackfillOptions): Promise<Backf
     }
     progress.considered++;
     // The message id is the key, so a failure names the object.
-    batch.push({ messageId: info.key, body: s3EventBody(lake.rawBucket, info.key, info.size, info.etag) });
+    batch.push({ messageId: info.key, body: s3EventBody(bucket, info.key, info.size, info.etag) });
     if (batch.length >= batchSize) await flush();
   }
   await flush();

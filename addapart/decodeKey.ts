@@ -10,7 +10,8 @@ export function decodeS3EventKey(encoded: string): string {
     return decodeURIComponent(encoded.replace(/\+/g, ' '));
   } catch (cause) {
     throw new NotificationParseError(
-      'object key is not valid URL encoding',
+      // The key is named (never an event): the failure must say which object it was.
+      `object key is not valid URL encoding: ${encoded.slice(0, 1024)}`,
       { keyLength: encoded.length },
       { cause },
     );

@@ -1,11 +1,19 @@
 import type { Lake } from '../lake/lake.ts';
 import { PartitionCache } from './partitionCache.ts';
-import { type AddapartStats, addapartBatch, addStats, emptyAddapartStats } from './processBatch.ts';
+import {
+  type AddapartStats,
+  addapartBatch,
+  addStats,
+  type BatchOutcome,
+  emptyAddapartStats,
+} from './processBatch.ts';
 
 export interface DrainOptions {
   /** Messages per batch (SQS gives at most 10 per receive; the embedded spool is not limited). */
   batchSize?: number;
   onProgress?: (stats: AddapartStats) => void;
+  /** Called with each batch's failed messages, each named with its reason. */
+  onFailures?: (failures: BatchOutcome['failures']) => void;
 }
 
 /** Deps for {@link addapartBatch} from a lake. */
@@ -18,6 +26,8 @@ export function addapartDeps(lake: Lake, cache = new PartitionCache()) {
     database: lake.config.database,
     rawLocation: lake.rawLocation,
     cache,
+    quarantine: lake.quarantine,
+    control: lake.control,
   };
 }
 
@@ -35,6 +45,7 @@ export async function drainQueue(lake: Lake, opts: DrainOptions = {}): Promise<A
     if (messages.length === 0) break;
     const outcome = await addapartBatch(deps, messages);
     const failed = new Set(outcome.failures.map((f) => f.messageId));
+    if (outcome.failures.length > 0) opts.onFailures?.(outcome.failures);
     await lake.queue.ack(messages.filter((m) => !failed.has(m.messageId)));
     await lake.queue.release(messages.filter((m) => failed.has(m.messageId)));
     addStats(total, outcome.stats);

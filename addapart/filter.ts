@@ -18,12 +18,18 @@ export interface FileFilterConfig {
   prefixes?: ListFilter;
   /** Recursion guard: keys under these locations (readready, quarantine, control) are never raw. */
   guard?: readonly GuardedLocation[];
+  /**
+   * The buckets raw files may come from, each with the sources expected there (`undefined`: all).
+   * A notification from any other bucket is skipped as `bucket_not_configured`. Unset: any bucket.
+   */
+  buckets?: ReadonlyMap<string, readonly string[] | undefined>;
 }
 
 /** Why a file was not accepted; stable codes that appear in addapart's counts. */
 export type FilterVerdict =
   | 'ok'
   | 'recursion_guard'
+  | 'bucket_not_configured'
   | 'account_not_allowed'
   | 'region_not_allowed'
   | 'prefix_not_allowed';
@@ -45,6 +51,7 @@ const startsWith = (v: string, e: string) => v.startsWith(e);
 /** Checks the location-only part of the filter, before the key is parsed. */
 export function checkLocation(config: FileFilterConfig, bucket: string, key: string): FilterVerdict {
   if (config.guard?.some((g) => g.bucket === bucket && key.startsWith(g.prefix))) return 'recursion_guard';
+  if (config.buckets !== undefined && !config.buckets.has(bucket)) return 'bucket_not_configured';
   if (!listAllows(config.prefixes, key, startsWith)) return 'prefix_not_allowed';
   return 'ok';
 }

@@ -20,6 +20,16 @@ export function createAddapartHandler(lake: () => Promise<Lake>, cache = new Par
       event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
     );
     const failed = new Map(outcome.failures.map((f) => [f.messageId, f.error]));
+    // Each failure by name and reason: the DLQ holds the messages, this says why they are there.
+    for (const f of outcome.failures)
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'notification failed',
+          messageId: f.messageId,
+          error: f.error.message,
+        }),
+      );
     const recordHandler = async (record: SQSRecord) => {
       const error = failed.get(record.messageId);
       if (error) throw error;

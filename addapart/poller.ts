@@ -3,7 +3,13 @@ import type { Lake } from '../lake/lake.ts';
 import type { QueueMessage } from '../lake/ports.ts';
 import { addapartDeps } from './drainQueue.ts';
 import { PartitionCache } from './partitionCache.ts';
-import { type AddapartStats, addapartBatch, addStats, emptyAddapartStats } from './processBatch.ts';
+import {
+  type AddapartStats,
+  addapartBatch,
+  addStats,
+  type BatchOutcome,
+  emptyAddapartStats,
+} from './processBatch.ts';
 
 /** Options of {@link runPoller}; every field has a default. */
 export interface PollerOptions {
@@ -22,6 +28,8 @@ export interface PollerOptions {
   /** Stop when a receive comes back empty (drain, then exit). Default false. */
   stopWhenEmpty?: boolean;
   onBatch?: (stats: AddapartStats, total: AddapartStats) => void;
+  /** Called with each batch's failed messages, each named with its reason. */
+  onFailures?: (failures: BatchOutcome['failures']) => void;
   /** A receive or ack that fails is logged here and retried after a pause. Default `console.error`. */
   onError?: (err: unknown) => void;
 }
@@ -72,7 +80,7 @@ export async function runPoller(lake: Lake, opts: PollerOptions = {}): Promise<A
         continue;
       }
       batches++;
-      const stats = await processHeld(lake, deps, messages, visibilitySeconds, onError);
+      const stats = await processHeld(lake, deps, messages, visibilitySeconds, onError, opts.onFailures);
       addStats(total, stats);
       opts.onBatch?.(stats, total);
     }
@@ -93,6 +101,7 @@ async function processHeld(
   messages: QueueMessage[],
   visibilitySeconds: number,
   onError: (err: unknown) => void,
+  onFailures?: (failures: BatchOutcome['failures']) => void,
 ): Promise<AddapartStats> {
   const heartbeat = setInterval(
     () => void lake.queue.extendVisibility?.(messages, visibilitySeconds).catch(onError),
@@ -101,6 +110,7 @@ async function processHeld(
   try {
     const outcome = await addapartBatch(deps, messages);
     const failed = new Set(outcome.failures.map((f) => f.messageId));
+    if (outcome.failures.length > 0) onFailures?.(outcome.failures);
     clearInterval(heartbeat);
     await lake.queue.ack(messages.filter((m) => !failed.has(m.messageId)));
     if (failed.size > 0) await lake.queue.release(messages.filter((m) => failed.has(m.messageId)));

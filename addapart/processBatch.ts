@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { errorMessage, LoglakeError } from '../lake/errors.ts';
-import type { Catalog, LandedFile, Ledger, PartitionSpec } from '../lake/ports.ts';
+import type { Catalog, LandedFile, Ledger, ObjectStore, PartitionSpec } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { classifyKey } from './classify.ts';
 import type { FileFilterConfig } from './filter.ts';
 import { isObjectCreated, parseNotification } from './notifications.ts';
 import { PartitionCache } from './partitionCache.ts';
+import { type AddapartQuarantine, recordAddapartRun } from './runRecord.ts';
 
 /** What addapart needs; the same for the Lambda handler, the poller and the embedded CLI. */
 export interface AddapartDeps {
@@ -17,6 +19,10 @@ export interface AddapartDeps {
   rawLocation(bucket: string, prefix: string): string;
   /** Warm-container cache of registered partitions. */
   cache?: PartitionCache;
+  /** Where keys quarantined at addapart get their record (`addapart/<hash>.json`); unset: none kept. */
+  quarantine?: ObjectStore;
+  /** Where each batch's run record goes (`addapart/runs/…`), for `loglake status`; unset: none kept. */
+  control?: ObjectStore;
 }
 
 /** A message as addapart sees it (an SQS record, or an embedded queue message). */
@@ -37,6 +43,8 @@ export interface AddapartStats {
   partitionsCached: number;
   catalogWrites: number;
   filesRecorded: number;
+  /** Keys quarantined at addapart (they belong to a source but do not fit its pattern), by reason. */
+  quarantined: Record<string, number>;
   failedMessages: number;
 }
 
@@ -44,7 +52,14 @@ export interface BatchOutcome {
   /** Messages to retry; everything else in the batch is done. */
   failures: { messageId: string; error: Error }[];
   stats: AddapartStats;
+  /** The keys quarantined in this batch, each with its reason. */
+  quarantined: AddapartQuarantine[];
+  /** A few keys per skip reason, so a skip can be traced to its objects. */
+  skippedExamples: Record<string, { bucket: string; key: string }[]>;
 }
+
+/** Skipped keys kept per reason in a run record: enough to trace a rule, never the whole batch. */
+const EXAMPLES_PER_REASON = 5;
 
 interface Pending {
   messageId: string;
@@ -66,6 +81,7 @@ export function emptyAddapartStats(): AddapartStats {
     partitionsCached: 0,
     catalogWrites: 0,
     filesRecorded: 0,
+    quarantined: {},
     failedMessages: 0,
   };
 }
@@ -73,8 +89,8 @@ export function emptyAddapartStats(): AddapartStats {
 /** Adds `b` into `a` (for totals over many batches). */
 export function addStats(a: AddapartStats, b: AddapartStats): AddapartStats {
   for (const [k, v] of Object.entries(b) as [keyof AddapartStats, unknown][]) {
-    if (k === 'skipped') {
-      for (const [reason, n] of Object.entries(b.skipped)) a.skipped[reason] = (a.skipped[reason] ?? 0) + n;
+    if (k === 'skipped' || k === 'quarantined') {
+      for (const [reason, n] of Object.entries(b[k])) a[k][reason] = (a[k][reason] ?? 0) + n;
     } else {
       (a[k] as number) += v as number;
     }
@@ -96,6 +112,14 @@ export async function addapartBatch(
   const failed = new Map<string, Error>();
   const pending: Pending[] = [];
   const partitions = new Map<string, { table: string; spec: PartitionSpec }>();
+  const quarantined: (AddapartQuarantine & { messageId: string })[] = [];
+  const skippedExamples: Record<string, { bucket: string; key: string }[]> = {};
+  const skip = (reason: string, bucket: string, key: string) => {
+    bump(stats.skipped, reason);
+    const list = skippedExamples[reason] ?? [];
+    if (list.length < EXAMPLES_PER_REASON) list.push({ bucket, key });
+    skippedExamples[reason] = list;
+  };
   stats.messages = messages.length;
 
   for (const message of messages) {
@@ -108,27 +132,42 @@ export async function addapartBatch(
       for (const notice of parsed.objects) {
         stats.notices++;
         if (!isObjectCreated(notice)) {
-          bump(stats.skipped, 'not_object_created');
+          skip('not_object_created', notice.bucket, notice.key);
           continue;
         }
         const verdict = classifyKey(deps.sources, deps.filter, notice.bucket, notice.key);
         if (verdict.kind === 'skip') {
-          bump(stats.skipped, verdict.reason);
+          skip(verdict.reason, notice.bucket, notice.key);
+          continue;
+        }
+        if (verdict.kind === 'quarantine') {
+          bump(stats.quarantined, verdict.reason);
+          quarantined.push({
+            messageId: message.messageId,
+            bucket: notice.bucket,
+            key: notice.key,
+            source: verdict.source,
+            reason: verdict.reason,
+            message: verdict.message,
+          });
           continue;
         }
         stats.accepted++;
         const table = verdict.source.rawTable;
-        const partitionId = PartitionCache.keyOf(table, verdict.values);
+        // `loc` last: one partition per folder, so every landed file lies under a registered location.
+        const values = [...verdict.values, verdict.loc];
+        const partitionId = PartitionCache.keyOf(table, values);
         if (!partitions.has(partitionId)) {
           const location = deps.rawLocation(notice.bucket, verdict.partitionPrefix);
-          partitions.set(partitionId, { table, spec: { values: verdict.values, location } });
+          partitions.set(partitionId, { table, spec: { values, location } });
         }
         const file: LandedFile = {
+          bucket: notice.bucket,
           key: notice.key,
           source: verdict.source.name,
           size: notice.size,
           etag: notice.etag,
-          partition: verdict.values,
+          partition: values,
         };
         pending.push({ messageId: message.messageId, table, partitionId, file });
       }
@@ -157,8 +196,46 @@ export async function addapartBatch(
       for (const p of pending) if (!failed.has(p.messageId)) failed.set(p.messageId, error);
     }
   }
+  await writeQuarantine(deps, quarantined, failed);
   stats.failedMessages = failed.size;
-  return { failures: [...failed].map(([messageId, error]) => ({ messageId, error })), stats };
+  const outcome: BatchOutcome = {
+    failures: [...failed].map(([messageId, error]) => ({ messageId, error })),
+    stats,
+    quarantined: quarantined.map(({ messageId: _, ...q }) => q),
+    skippedExamples,
+  };
+  if (deps.control !== undefined) await recordAddapartRun(deps.control, outcome);
+  return outcome;
+}
+
+/**
+ * Keeps a record of each quarantined key before its message is acknowledged; a message whose
+ * record could not be written fails, so the key comes back rather than vanishing.
+ */
+async function writeQuarantine(
+  deps: AddapartDeps,
+  quarantined: (AddapartQuarantine & { messageId: string })[],
+  failed: Map<string, Error>,
+): Promise<void> {
+  if (deps.quarantine === undefined) return;
+  for (const q of quarantined) {
+    if (failed.has(q.messageId)) continue;
+    try {
+      const { messageId: _, ...record } = q;
+      await deps.quarantine.put(addapartQuarantineKey(q.bucket, q.key), JSON.stringify(record), {
+        contentType: 'application/json',
+      });
+    } catch (err) {
+      failed.set(
+        q.messageId,
+        new LoglakeError(
+          `quarantining ${q.key} failed: ${errorMessage(err)}`,
+          { bucket: q.bucket, key: q.key },
+          { cause: err },
+        ),
+      );
+    }
+  }
 }
 
 async function registerPartitions(
@@ -201,6 +278,11 @@ async function registerPartitions(
     }
   }
   return failedPartitions;
+}
+
+/** Quarantine record key of a key refused at addapart: deterministic, so a re-delivery overwrites it. */
+export function addapartQuarantineKey(bucket: string, key: string): string {
+  return `addapart/${createHash('sha256').update(bucket).update('\u0000').update(key).digest('hex').slice(0, 32)}.json`;
 }
 
 function bump(counts: Record<string, number>, reason: string): void {

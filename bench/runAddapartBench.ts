@@ -59,7 +59,7 @@ function distinctPerTable(sources: SourceDefinition[], keys: readonly string[]):
     const v = classifyKey(sources, FILTER, BUCKET, key);
     if (v.kind !== 'accept') continue;
     const set = byTable.get(v.source.rawTable) ?? new Set<string>();
-    set.add(v.values.join('/'));
+    set.add([...v.values, v.loc].join('/'));
     byTable.set(v.source.rawTable, set);
   }
   return [...byTable.values()].map((s) => s.size);

@@ -61,7 +61,7 @@ export async function runDemo(opts: DemoOptions, io: CliIO): Promise<DemoResult>
   const started = Date.now();
   await rm(opts.dir, { recursive: true, force: true });
   const base = opts.config ?? loadConfig();
-  const config: LoglakeConfig = { ...base, mode: 'embedded', embedded: { dir: opts.dir } };
+  const config: LoglakeConfig = { ...base, mode: 'embedded', embedded: { ...base.embedded, dir: opts.dir } };
   const lake = await openLake(config);
   try {
     const { files, manifest } = generate(opts);

@@ -95,6 +95,7 @@ export async function exportEvidence(lake: Lake, opts: ExportOptions): Promise<E
     const published = await readPublished({
       catalog: lake.catalog,
       control: lake.control,
+      readready: lake.readready,
       database: lake.config.database,
       sources: lake.sources,
     });

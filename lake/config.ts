@@ -8,14 +8,54 @@ const listFilter = z
   .object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
   .strict();
 
+/** A 12-digit AWS account id. */
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+
+/**
+ * A bucket that loglake reads raw files from but never writes to: an existing CloudTrail or Firehose
+ * bucket, possibly in another account.
+ */
+const sourceBucketSchema = z
+  .object({
+    bucket: z.string().min(3),
+    /** The account that must own the bucket: sent as `ExpectedBucketOwner` on every S3 call. */
+    expectedOwner: accountId,
+    /** Source names expected in this bucket; default all. A key of another source is skipped. */
+    sources: z.array(z.string().min(1)).min(1).optional(),
+    /** A role to assume for reading (cross-account); default the lake's own credentials. */
+    readRoleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN')
+      .optional(),
+  })
+  .strict();
+
 const awsSchema = z
   .object({
     region: z.string().min(1),
     /** Endpoint override: moto on loopback in tests, or a VPC endpoint. */
     endpoint: z.string().url().optional(),
     buckets: z
-      .object({ raw: z.string().min(3), readready: z.string().min(3), quarantine: z.string().min(3) })
+      .object({
+        raw: z.string().min(3),
+        readready: z.string().min(3),
+        quarantine: z.string().min(3),
+        /** The account owning loglake's own buckets (the stack's): sent as `ExpectedBucketOwner` when set. */
+        expectedOwner: accountId.optional(),
+      })
       .strict(),
+    /** Existing buckets holding raw files (read only; any account). `buckets.raw` is always one too. */
+    sourceBuckets: z
+      .array(sourceBucketSchema)
+      .default([])
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((b, i) => {
+          if (seen.has(b.bucket))
+            ctx.addIssue({ code: 'custom', path: [i, 'bucket'], message: `bucket ${b.bucket} listed twice` });
+          seen.add(b.bucket);
+        });
+      }),
     /** Prefix in the readready bucket for run manifests and the landing ledger. */
     controlPrefix: z.string().default('_loglake/'),
     queues: z.object({ notifications: z.string().url(), transform: z.string().url().optional() }).strict(),
@@ -106,9 +146,23 @@ export const configSchema = z
         engine: 'duckdb',
       }),
     embedded: z
-      .object({ dir: z.string().default('.loglake') })
+      .object({
+        dir: z.string().default('.loglake'),
+        /** Extra local folders standing in for other source buckets (read only), named as notifications name them. */
+        sourceBuckets: z
+          .array(
+            z
+              .object({
+                bucket: z.string().min(1),
+                dir: z.string().min(1),
+                sources: z.array(z.string().min(1)).min(1).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
       .strict()
-      .default({ dir: '.loglake' }),
+      .default({ dir: '.loglake', sourceBuckets: [] }),
     aws: awsSchema.optional(),
     review: reviewSchema.default({ transitive: false, contextWindowMinutes: 60 }),
   })
@@ -117,6 +171,7 @@ export const configSchema = z
 export type LoglakeConfig = z.output<typeof configSchema>;
 export type LoglakeConfigInput = z.input<typeof configSchema>;
 export type AwsConfig = z.output<typeof awsSchema>;
+export type SourceBucketConfig = z.output<typeof sourceBucketSchema>;
 export type ReviewConfig = z.output<typeof reviewSchema>;
 
 /** Environment variables that override the file, and the setting each one sets. */
@@ -134,6 +189,9 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_TRANSFORM_QUEUE_URL', ['aws', 'queues', 'transform']],
   ['LOGLAKE_ATHENA_WORKGROUP', ['aws', 'athena', 'workgroup']],
   ['LOGLAKE_ATHENA_OUTPUT', ['aws', 'athena', 'outputLocation']],
+  ['LOGLAKE_RAW_BUCKET_OWNER', ['aws', 'buckets', 'expectedOwner']],
+  // A JSON array, as in the file: CloudFormation passes the stack's `SourceBuckets` parameter here.
+  ['LOGLAKE_SOURCE_BUCKETS', ['aws', 'sourceBuckets']],
   ['LOGLAKE_REVIEW_DIRECTORY_FILE', ['review', 'directoryFile']],
   ['LOGLAKE_REVIEW_DIRECTORY_TABLE', ['review', 'directoryTable']],
   ['LOGLAKE_REVIEW_ISSUER', ['review', 'issuer']],
@@ -141,6 +199,9 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_REVIEW_JWKS_URI', ['review', 'jwksUri']],
   ['LOGLAKE_REVIEW_TRANSITIVE', ['review', 'transitive']],
 ];
+
+/** Settings whose environment variable holds JSON rather than a plain string. */
+const JSON_ENV = new Set(['LOGLAKE_SOURCE_BUCKETS']);
 
 /** The environment variables loglake reads its settings from (infra sets these on the functions). */
 export const CONFIG_ENV_VARS: readonly string[] = ENV.map(([name]) => name);
@@ -183,6 +244,18 @@ export function loadConfig(
     const value = env[name];
     if (value === undefined || value === '') continue;
     if (path[0] === 'aws' && raw.mode !== 'aws') continue;
+    if (JSON_ENV.has(name)) {
+      try {
+        setPath(raw, path, JSON.parse(value));
+      } catch (cause) {
+        throw new ConfigError(
+          `invalid setting ${path.join('.')} (env ${name}): not valid JSON: ${(cause as Error).message}`,
+          { setting: path.join('.'), env: name },
+          { cause },
+        );
+      }
+      continue;
+    }
     setPath(raw, path, value);
   }
   if (opts.overrides) raw = { ...raw, ...opts.overrides };

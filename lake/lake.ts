@@ -4,6 +4,7 @@ import type { SourceDefinition } from '../sources/loader.ts';
 import { runTableDefs } from '../sql/runTables.ts';
 import type { LoglakeConfig } from './config.ts';
 import type { Catalog, Ledger, NotificationQueue, ObjectStore, QueryEngine } from './ports.ts';
+import type { SourceStores } from './sourceStores.ts';
 import { rawTableDef, readreadyTableDef } from './tables.ts';
 
 /** A wired-up lake: the ports chosen by configuration, plus what every stage shares. */
@@ -12,7 +13,10 @@ export interface Lake {
   sources: SourceDefinition[];
   /** Raw bucket name as notifications name it. */
   rawBucket: string;
+  /** loglake's own raw bucket (embedded: the folder the generator and `land` write to). */
   raw: ObjectStore;
+  /** Every bucket raw files are read from, read only: the raw bucket and the configured source buckets. */
+  sourceStores: SourceStores;
   readready: ObjectStore;
   quarantine: ObjectStore;
   /** Run manifests (embedded: its own folder; AWS: a prefix of the readready bucket). */

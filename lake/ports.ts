@@ -35,6 +35,15 @@ export interface ObjectStore {
   localPath?(key: string): string | undefined;
 }
 
+/**
+ * The read side of an {@link ObjectStore}: what loglake may do with a source bucket, which it never
+ * writes to. A source bucket is only ever handed out as this type, so a write does not compile.
+ */
+export type ReadOnlyObjectStore = Pick<
+  ObjectStore,
+  'location' | 'get' | 'getStream' | 'head' | 'list' | 'uri' | 'localPath'
+>;
+
 export interface PutOptions {
   contentType?: string;
 }
@@ -138,6 +147,8 @@ export interface QueryEngine {
 
 /** A raw file that addapart accepted and transform has yet to process. */
 export interface LandedFile {
+  /** The bucket the file landed in (as notifications name it); with `key`, the file's identity. */
+  bucket: string;
   key: string;
   source: string;
   size: number;

@@ -1,8 +1,9 @@
+import { publishedGenerationFiles } from '../compact/publishedGeneration.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { type RunRow, runTableRows } from '../sql/runTables.ts';
 import type { RunManifest } from '../transform/transformBatch.ts';
 import { partitionKey } from './distinctPartitions.ts';
-import type { Catalog, ObjectStore, TableDef } from './ports.ts';
+import type { Catalog, ObjectStore, PartitionSpec, TableDef } from './ports.ts';
 
 /** One readready object that a finished run published into a registered partition. */
 export interface PublishedFile {
@@ -23,13 +24,14 @@ export interface PublishedLake {
 export interface PublishedSource {
   catalog: Catalog;
   control: ObjectStore;
+  /**
+   * The readready store: a compacted partition's files are listed in its current generation, and
+   * the objects of append-only tables (`loglake.layer` = `append-only`, e.g. session review's
+   * decisions and access log), which no run manifest lists, are published from it.
+   */
+  readready: ObjectStore;
   database: string;
   sources: readonly SourceDefinition[];
-  /**
-   * The readready store, to publish the objects of append-only tables (`loglake.layer` =
-   * `append-only`, e.g. session review's decisions and access log), which no run manifest lists.
-   */
-  readready?: ObjectStore;
 }
 
 /** Table parameter value of tables whose every complete object is published as soon as it is put. */
@@ -45,8 +47,10 @@ export const APPEND_ONLY_LAYER = 'append-only';
 export async function readPublished(src: PublishedSource): Promise<PublishedLake> {
   const tables = (await src.catalog.listTables(src.database)).filter((t) => t.format === 'parquet');
   const registered = new Map<string, Set<string>>();
+  const partitions = new Map<string, PartitionSpec[]>();
   for (const t of tables) {
     const parts = await src.catalog.listPartitions(src.database, t.name);
+    partitions.set(t.name, parts);
     registered.set(t.name, new Set(parts.map((p) => partitionKey(p.values))));
   }
   const byTable = new Map<string, Map<string, PublishedFile>>(tables.map((t) => [t.name, new Map()]));
@@ -70,14 +74,25 @@ export async function readPublished(src: PublishedSource): Promise<PublishedLake
   }
   // An append-only table is written one whole object per append (PUTs are atomic, and local writes
   // go to a `.tmp` name first), so every `.parquet` object in a registered partition is complete.
-  if (src.readready !== undefined) {
-    for (const t of tables.filter((x) => x.parameters?.['loglake.layer'] === APPEND_ONLY_LAYER)) {
-      const files = byTable.get(t.name)!;
-      for await (const o of src.readready.list(`${t.name}/`)) {
-        const day = /\/calendarday=(\d{4}-\d{2}-\d{2})\/[^/]+\.parquet$/.exec(o.key)?.[1];
-        if (day !== undefined && registered.get(t.name)?.has(partitionKey([day])))
-          files.set(o.key, { key: o.key, calendarday: day });
-      }
+  for (const t of tables.filter((x) => x.parameters?.['loglake.layer'] === APPEND_ONLY_LAYER)) {
+    const files = byTable.get(t.name)!;
+    for await (const o of src.readready.list(`${t.name}/`)) {
+      const day = /\/calendarday=(\d{4}-\d{2}-\d{2})\/[^/]+\.parquet$/.exec(o.key)?.[1];
+      if (day !== undefined && registered.get(t.name)?.has(partitionKey([day])))
+        files.set(o.key, { key: o.key, calendarday: day });
+    }
+  }
+  // A compacted partition (catalog location `gen=<n>/`, DESIGN §9) publishes its generation's files.
+  for (const [table, parts] of partitions) {
+    const files = byTable.get(table)!;
+    for (const p of parts) {
+      const day = p.values[0] ?? '';
+      const ofDay = [...files.values()].filter((f) => f.calendarday === day);
+      const runNames = new Set(ofDay.map((f) => f.key.slice(f.key.lastIndexOf('/') + 1)));
+      const keys = await publishedGenerationFiles(src.readready, table, day, p.location, runNames);
+      if (keys === undefined) continue;
+      for (const f of ofDay) files.delete(f.key);
+      for (const key of keys) files.set(key, { key, calendarday: day });
     }
   }
   const files = new Map<string, PublishedFile[]>();

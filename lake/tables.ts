@@ -1,3 +1,4 @@
+import { LOCATION_KEY } from '../addapart/locationId.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { readreadyColumns } from '../transform/project.ts';
 import type { TableDef } from './ports.ts';
@@ -10,7 +11,11 @@ export function rawTableDef(source: SourceDefinition, database: string, location
     location,
     format: 'json',
     columns: source.raw.columns.map((c) => ({ name: c.name, type: c.type as 'string' })),
-    partitionKeys: source.raw.partition_keys.map((name) => ({ name, type: 'string' })),
+    // `loc` last: which folder of which bucket, so each distinct location is its own partition.
+    partitionKeys: [
+      ...source.raw.partition_keys.map((name) => ({ name, type: 'string' as const })),
+      { name: LOCATION_KEY, type: 'string', comment: 'hash of the bucket and folder of the partition' },
+    ],
     parameters: {
       'loglake.source': source.name,
       'loglake.layer': 'raw',

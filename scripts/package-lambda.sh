@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds dist/lambda.zip, the one package every Lambda function of infra/loglake.yaml run: the
+# Builds dist/lambda.zip, the one package the Lambda functions of infra/loglake.yaml run: the
 # TypeScript sources (run through tsx by infra/handlers/*.mjs) and the production dependencies,
 # including DuckDB's linux-x64 binding (the functions are x86_64 on nodejs22.x).
 #   scripts/package-lambda.sh && aws s3 cp dist/lambda.zip s3://<CodeBucket>/loglake/lambda.zip
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp package.json package-lock.json "$stage/"
-for d in addapart transform lake sources sql ingest api infra/handlers; do
+for d in addapart transform compact lake sources sql ingest api infra/handlers; do
   mkdir -p "$stage/$d"
   cp -R "$d/." "$stage/$d/"
 done

@@ -55,6 +55,14 @@ export function definitionCrossChecks(value: unknown): CrossIssue[] {
       });
     names.add(name);
   });
+  arr(readready.sort_by).forEach((name, i) => {
+    if (typeof name !== 'string' || names.has(name) || name === 'source_key') return;
+    issues.push({
+      path: ['readready', 'sort_by', i],
+      message: `no column ${name}`,
+      hint: 'sort_by names readready columns (or source_key)',
+    });
+  });
 
   const keyPattern = str(raw.key_pattern);
   if (keyPattern !== undefined) {

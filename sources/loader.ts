@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { SourceDefinitionError } from '../lake/errors.ts';
+import type { ContentFilter } from '../transform/contentFilter.ts';
 import { describeConflict, precedenceConflicts } from './match.ts';
 import { type DefinitionProblem, definitionProblems, formatProblem } from './problems.ts';
 import { type KeyFilter, type SourceDefinitionParsed, sourceDefinitionSchema } from './schema.ts';
@@ -13,6 +14,10 @@ export interface SourceDefinition extends SourceDefinitionParsed {
   readreadyTable: string;
   keyRegex: RegExp;
   skipRegexes: RegExp[];
+  /** The central filter's rules on this source's rows (set by transform from the configuration). */
+  contentFilters?: ContentFilter[];
+  /** Compiled `raw.claim_pattern`, when the source has one. */
+  claimRegex?: RegExp;
   /** Where the definition came from (a file path, or `inline`). */
   origin: string;
 }
@@ -52,6 +57,7 @@ export function parseSourceDefinition(value: unknown, origin = 'inline'): Source
     readreadyTable: def.readready.table ?? `from_${def.name}_readready`,
     keyRegex: new RegExp(def.raw.key_pattern),
     skipRegexes: def.raw.skip_patterns.map((p) => new RegExp(p)),
+    ...(def.raw.claim_pattern !== undefined ? { claimRegex: new RegExp(def.raw.claim_pattern) } : {}),
     origin,
   };
 }

@@ -95,6 +95,12 @@ export const sourceDefinitionSchema = z
         key_pattern: regex,
         /** Keys of this source that are never data (digests, health checks): skipped, not errors. */
         skip_patterns: z.array(regex).default([]),
+        /**
+         * Keys that belong to this source even when `key_pattern` does not fit them (e.g. anything
+         * under `AWSLogs/<acct>/CloudTrail/`): such a key is quarantined at addapart with the reason
+         * `key_pattern_mismatch`, never dropped.
+         */
+        claim_pattern: regex.optional(),
         /** Tests of named captures that narrow which matching keys are this source's. */
         key_filters: z.array(keyFilterSchema).default([]),
         /**
@@ -155,7 +161,18 @@ export const sourceDefinitionSchema = z
         /** The event time that sets `calendarday` (UTC). */
         time: z.object({ path, format: z.enum(['iso8601', 'epoch_millis']) }).strict(),
         filters: z.array(filterSchema).default([]),
+        /**
+         * Readready columns the central filter (config `filter.accounts`, `filter.regions`) applies to
+         * at transform, for sources whose keys do not carry the account (Firehose): rows it refuses
+         * are skipped as `filtered_account` / `filtered_region`.
+         */
+        filter_fields: z
+          .object({ account: identifier.optional(), region: identifier.optional() })
+          .strict()
+          .optional(),
         columns: z.array(columnSchema).min(1),
+        /** Columns compaction sorts a day's rows by (auditors' filters first); see compact/sortColumns.ts. */
+        sort_by: z.array(identifier).min(1).optional(),
       })
       .strict(),
   })
@@ -169,6 +186,24 @@ export const sourceDefinitionSchema = z
         params: { hint: issue.hint },
       });
     }
+    for (const [field, column] of Object.entries(def.readready.filter_fields ?? {})) {
+      if (column !== undefined && !def.readready.columns.some((c) => c.name === column)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['readready', 'filter_fields', field],
+          message: `no readready column named ${column}`,
+        });
+      }
+    }
+    def.raw.partition_keys.forEach((key, i) => {
+      if (key === 'loc') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['raw', 'partition_keys', i],
+          message: 'loc is added by loglake itself (the folder of the partition)',
+        });
+      }
+    });
   });
 
 /** A source definition as written in its file. */

@@ -2,8 +2,9 @@ import { type FileHandle, mkdir, open, rm, symlink, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mapLimit } from '../lake/mapLimit.ts';
-import type { LandedFile, ObjectStore } from '../lake/ports.ts';
+import type { LandedFile } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
+import { applyContentFilterSql } from './contentFilter.ts';
 import type { DecodeEngine } from './decodeEngine.ts';
 import { type FileOutcome, tooLargeToRead } from './decodeRawFile.ts';
 import { sniffCompression } from './decompress.ts';
@@ -40,7 +41,8 @@ async function localFile(
 /** What {@link decodeChunkSql} needs from the batch around it. */
 export interface SqlChunkDeps {
   duck: DuckDBConnection;
-  raw: ObjectStore;
+  /** The local file of a raw file, when its bucket is a local folder (DuckDB reads it in place). */
+  localPath(file: LandedFile): string | undefined;
   /** Scratch folder of the batch. */
   dir: string;
   read(file: LandedFile): Promise<Fetched>;
@@ -91,7 +93,7 @@ export async function decodeChunkSql(
       const t0 = performance.now();
       // A local raw file is read in place, through a link named by loglake: the raw key may hold
       // `*`, `?` or `[…]`, which DuckDB would expand as a pattern. Anything else is fetched to scratch.
-      const local = await localFile(deps.raw.localPath?.(file.key));
+      const local = await localFile(deps.localPath(file));
       let input: SqlInputFile;
       const path = join(dir, String(i).padStart(6, '0'));
       if (local !== undefined && local.bytes > deps.maxRawObjectBytes) {
@@ -123,6 +125,7 @@ export async function decodeChunkSql(
       inputs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const t0 = performance.now();
       const result = await sqlDecodeChunk(deps.duck, plan, inputs, `${tag}_${name}`);
+      await applyContentFilterSql(deps.duck, plan.source, result.rowsTable, result.decoded);
       stages.decodeMs += performance.now() - t0;
       for (const [key, counts] of result.decoded) {
         const { file, input } = inputOf.get(key)!;

@@ -1,6 +1,7 @@
 import type { ColumnType } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { ColumnSpec, ValueSpec } from '../sources/schema.ts';
+import { compileContentFilter } from './contentFilter.ts';
 import { type TimeFormat, timestampText } from './eventTime.ts';
 import { canonicalJson, RawNumber } from './jsonText.ts';
 
@@ -20,7 +21,7 @@ export interface EventRejection {
 /** The outcome of projecting one event. */
 export type Projection =
   | { kind: 'row'; calendarday: string; line: string }
-  | { kind: 'skip'; reason: 'filtered' }
+  | { kind: 'skip'; reason: 'filtered' | 'filtered_account' | 'filtered_region' }
   | { kind: 'reject'; rejection: EventRejection };
 
 /** A compiled projection from events of one source to readready rows (NDJSON lines). */
@@ -202,11 +203,17 @@ export function compileProjector(source: SourceDefinition): Projector {
       return (typeof v === 'string' && set.has(v)) === keep;
     };
   });
+  const refused = compileContentFilter(
+    source.contentFilters,
+    (name) => columns.find((c) => c.name === name)?.value,
+  );
   const maxBytes = source.decode.max_event_bytes;
   return {
     columns: readreadyColumns(source),
     project(event, sourceKeyJson) {
       for (const keep of filters) if (!keep(event)) return { kind: 'skip', reason: 'filtered' };
+      const reason = refused?.(event);
+      if (reason !== undefined) return { kind: 'skip', reason };
       const when = timestampText(time(event), timeFormat);
       if (when === undefined) return { kind: 'reject', rejection: { reason: 'bad_time' } };
       let line = '{';

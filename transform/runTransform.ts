@@ -1,4 +1,5 @@
 import type { Lake } from '../lake/lake.ts';
+import { withContentFilters } from './contentFilter.ts';
 import {
   emptyStages,
   emptyTotals,
@@ -38,12 +39,13 @@ export interface TransformSummary {
 export function transformContext(lake: Lake): TransformContext {
   return {
     raw: lake.raw,
+    rawFor: (file) => lake.sourceStores.storeFor(file),
     readready: lake.readready,
     quarantine: lake.quarantine,
     control: lake.control,
     catalog: lake.catalog,
     database: lake.config.database,
-    sources: lake.sources,
+    sources: withContentFilters(lake.sources, lake.config.filter),
     duck: lake.duck,
     tmpDir: lake.tmpDir,
   };

@@ -3,9 +3,10 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { type PartitionLocation, partitionLocationFor } from '../compact/partitionLocationFor.ts';
 import { isGlobLike } from '../lake/duckPaths.ts';
 import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
-import type { Catalog, Claim, LandedFile, ObjectStore } from '../lake/ports.ts';
+import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import {
   LOGLAKE_RUN_FILES_COLUMNS,
@@ -25,6 +26,11 @@ import { type ParquetOutput, type SqlRows, writeParquet } from './writeParquet.t
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
 export interface TransformContext {
   raw: ObjectStore;
+  /**
+   * The store a landed file is read from: its own bucket's (read only), `undefined` for a bucket
+   * that is not configured. Default: `raw` for every file.
+   */
+  rawFor?(file: LandedFile): ReadOnlyObjectStore | undefined;
   readready: ObjectStore;
   quarantine: ObjectStore;
   /** Where run manifests go. */
@@ -200,7 +206,12 @@ export function isReconciled(t: FileCounts | SourceTotals): boolean {
 
 /** The readready object key of a batch's output: a function of the batch's input set only. */
 export function outputKey(table: string, calendarday: string, batchId: string, chunk: number): string {
-  return `${table}/calendarday=${calendarday}/part-${batchId}-${String(chunk).padStart(4, '0')}.parquet`;
+  return `${table}/calendarday=${calendarday}/${outputName(batchId, chunk)}`;
+}
+
+/** The file name of a batch's output, the same in whichever generation of the partition it lands. */
+export function outputName(batchId: string, chunk: number): string {
+  return `part-${batchId}-${String(chunk).padStart(4, '0')}.parquet`;
 }
 
 /** Quarantine record key of a raw file: deterministic, so a re-run overwrites it. */
@@ -244,17 +255,23 @@ export async function transformBatch(
   const stages = emptyStages();
   let failure: unknown;
 
+  const rawStore = (file: LandedFile) => (ctx.rawFor ? ctx.rawFor(file) : ctx.raw);
   const read = async (file: LandedFile): Promise<Fetched> => {
     const source = sources.get(file.source);
     if (source === undefined) {
       const message = `no source named ${file.source}`;
       return { ok: false, file, outcome: { ok: false, reason: 'unknown_source', message, eventsDecoded: 0 } };
     }
+    const store = rawStore(file);
+    if (store === undefined) {
+      const message = `bucket ${file.bucket} is not a configured source bucket`;
+      return { ok: false, file, outcome: { ok: false, reason: 'read_failed', message, eventsDecoded: 0 } };
+    }
     // An object too big to hold is quarantined before it is read, so no file can exhaust memory.
     if (file.size > maxRawObjectBytes)
       return { ok: false, file, outcome: tooLargeToRead(file.size, maxRawObjectBytes) };
     try {
-      return { ok: true, file, source, bytes: await ctx.raw.get(file.key) };
+      return { ok: true, file, source, bytes: await store.get(file.key) };
     } catch (err) {
       if (!(err instanceof ObjectNotFoundError)) throw err;
       const outcome = {
@@ -358,7 +375,7 @@ export async function transformBatch(
         const r = await decodeChunkSql(
           {
             duck: ctx.duck,
-            raw: ctx.raw,
+            localPath: (file) => rawStore(file)?.localPath?.(file.key),
             dir,
             read,
             plans: sqlPlans(ctx.sources),
@@ -402,16 +419,21 @@ export async function transformBatch(
     eventQuarantine.sort();
     const outputs: RunManifest['outputs'] = [];
     const partitionsByTable = new Map<string, { values: string[]; location: string }[]>();
+    // Into each partition's current generation (compaction may have moved it), read at publish time.
+    const locations = new Map<string, PartitionLocation>();
     for (const o of sinkOutputs) {
-      const key = outputKey(o.table, o.calendarday, claim.batchId, o.chunk);
+      const id = `${o.table}/${o.calendarday}`;
+      let at = locations.get(id);
+      if (at === undefined) {
+        at = await partitionLocationFor(ctx, o.table, o.calendarday);
+        locations.set(id, at);
+      }
+      const key = at.prefix + outputName(claim.batchId, o.chunk);
       await ctx.readready.putFile(key, o.localPath, { contentType: 'application/vnd.apache.parquet' });
       await rm(o.localPath, { force: true });
       outputs.push({ table: o.table, calendarday: o.calendarday, key, rows: o.rows, bytes: o.bytes });
       const list = partitionsByTable.get(o.table) ?? [];
-      list.push({
-        values: [o.calendarday],
-        location: ctx.readready.uri(`${o.table}/calendarday=${o.calendarday}/`),
-      });
+      list.push({ values: [o.calendarday], location: at.location });
       partitionsByTable.set(o.table, list);
     }
     for (const [table, partitions] of partitionsByTable) {

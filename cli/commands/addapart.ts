@@ -18,14 +18,23 @@ function dayOption(values: CommandContext['values'], name: string): string | und
 }
 
 /**
- * The prefix to backfill, relative to the raw store: `s3://<raw bucket>/<prefix>` or a bare prefix.
- * An `s3://` URL of another bucket is refused rather than silently listing the raw bucket.
+ * The bucket and prefix to backfill: `s3://<bucket>/<prefix>` of the raw bucket or any configured
+ * source bucket, or a bare prefix of the raw bucket. An `s3://` URL of a bucket that is not
+ * configured is refused rather than silently listing another one.
  */
-export function backfillPrefix(arg: string, rawBucket: string): string {
+export function backfillTarget(
+  arg: string,
+  rawBucket: string,
+  buckets: readonly string[] = [rawBucket],
+): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(arg);
-  if (m === null) return arg;
-  if (m[1] !== rawBucket) throw new UsageError(`--backfill ${arg}: not in the raw bucket ${rawBucket}`);
-  return m[2] ?? '';
+  if (m === null) return { bucket: rawBucket, prefix: arg };
+  const bucket = m[1]!;
+  if (!buckets.includes(bucket))
+    throw new UsageError(
+      `--backfill ${arg}: bucket ${bucket} is neither the raw bucket nor a configured source bucket (${buckets.join(', ')})`,
+    );
+  return { bucket, prefix: m[2] ?? '' };
 }
 
 /** The configuration with `--queue` as the notification queue (AWS mode only). */
@@ -45,8 +54,20 @@ export function printAddapartStats(io: CliIO, s: AddapartStats): void {
     `addapart: ${s.messages} messages, ${s.notices} objects, ${s.accepted} accepted, ${s.testEvents} test events, ` +
       `skipped {${skipped}}; partitions: ${s.distinctPartitions} distinct per batch, ${s.partitionsCreated} created, ` +
       `${s.partitionsExisting} existing, ${s.partitionsCached} cached, ${s.catalogWrites} catalog writes; ` +
-      `${s.filesRecorded} files recorded for transform; ${s.failedMessages} failed messages`,
+      `${s.filesRecorded} files recorded for transform; quarantined {${Object.entries(s.quarantined)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}}; ${s.failedMessages} failed messages`,
   );
+}
+
+/** Names each failed message with its reason (the first `max`), so a DLQ entry can be traced. */
+export function printFailures(
+  io: CliIO,
+  failures: readonly { key: string; error: string }[],
+  max = 20,
+): void {
+  for (const f of failures.slice(0, max)) io.err(`  failed ${f.key}: ${f.error}`);
+  if (failures.length > max) io.err(`  … and ${failures.length - max} more (see loglake status)`);
 }
 
 export const addapart: Command = {
@@ -78,8 +99,13 @@ export const addapart: Command = {
     const lake = await openLake(queue === undefined ? undefined : withQueue(config(), queue));
     try {
       if (typeof values.backfill === 'string') {
+        const target = backfillTarget(
+          values.backfill,
+          lake.rawBucket,
+          lake.sourceStores.list().map((b) => b.bucket),
+        );
         const done = await backfill(lake, {
-          prefix: backfillPrefix(values.backfill, lake.rawBucket),
+          ...target,
           from,
           to,
           startAfter: typeof values['start-after'] === 'string' ? values['start-after'] : undefined,
@@ -88,17 +114,23 @@ export const addapart: Command = {
             io.err(`backfill: ${p.listed} listed, ${p.considered} in range, up to ${p.lastKey ?? '-'}`),
         });
         printAddapartStats(io, done.stats);
-        for (const f of done.failures.slice(0, 20)) io.err(`  failed ${f.key}: ${f.error}`);
+        printFailures(io, done.failures);
         if (done.failures.length > 0)
           io.err('fix the failures and run the backfill again: registration is idempotent');
         return done.failures.length > 0 ? 1 : 0;
       }
       const batchSize = values['batch-size'] === undefined ? undefined : intOption(values, 'batch-size', 10);
+      const onFailures = (failures: { messageId: string; error: Error }[]) =>
+        printFailures(
+          io,
+          failures.map((f) => ({ key: `message ${f.messageId}`, error: f.error.message })),
+        );
       const stats =
         queue === undefined
-          ? await drainQueue(lake, { batchSize })
+          ? await drainQueue(lake, { batchSize, onFailures })
           : await runPoller(lake, {
               batchSize,
+              onFailures,
               onBatch: (_b, total) => io.err(`addapart: ${total.messages} messages so far`),
             });
       printAddapartStats(io, stats);

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { addapart } from './addapart.ts';
 import { bench } from './bench.ts';
+import { compact } from './compact.ts';
 import { demo } from './demo.ts';
 import { exportCommand } from './export.ts';
 import { generateCommand } from './generate.ts';
@@ -19,6 +20,7 @@ export const commands: Command[] = [
   land,
   addapart,
   transform,
+  compact,
   status,
   query,
   queries,

@@ -1,6 +1,9 @@
+import { addapartQuarantined, recentAddapartRuns } from '../../addapart/runRecord.ts';
+import type { Lake } from '../../lake/lake.ts';
 import type { RunManifest } from '../../transform/transformBatch.ts';
 import { type Command, intOption } from '../command.ts';
 import { renderTable } from '../format.ts';
+import type { CliIO } from '../io.ts';
 
 export const status: Command = {
   name: 'status',
@@ -55,6 +58,7 @@ export const status: Command = {
           });
         }
       }
+      await printAddapartRuns(io, lake, intOption(values, 'runs', 5));
       io.out(`last ${runs.length} runs:`);
       io.out(
         renderTable(
@@ -82,3 +86,38 @@ export const status: Command = {
     return 0;
   },
 };
+
+const formatCounts = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || '-';
+
+/**
+ * What addapart did with every notified object over its recent runs: recorded, skipped (by rule),
+ * quarantined (by reason) or failed, and the keys it quarantined, named.
+ */
+async function printAddapartRuns(io: CliIO, lake: Lake, n: number): Promise<void> {
+  const records = await recentAddapartRuns(lake.control, n);
+  io.out(`last ${records.length} addapart runs:`);
+  io.out(
+    renderTable(
+      ['run', 'objects', 'recorded', 'skipped', 'quarantined', 'failed_messages'],
+      records.map((r) => ({
+        run: r.runId,
+        objects: r.stats.notices,
+        recorded: r.stats.accepted,
+        skipped: formatCounts(r.stats.skipped),
+        quarantined: formatCounts(r.stats.quarantined ?? {}),
+        failed_messages: r.stats.failedMessages,
+      })),
+    ),
+  );
+  for (const r of records)
+    for (const f of r.failures) io.out(`  failed message ${f.messageId} (run ${r.runId}): ${f.error}`);
+  const quarantined = await addapartQuarantined(lake.quarantine, 50);
+  if (quarantined.length > 0) {
+    io.out(`keys quarantined at addapart${quarantined.length >= 50 ? ' (first 50)' : ''}:`);
+    // One line each, the key whole: a truncated key cannot be found again.
+    for (const q of quarantined) io.out(`  ${q.reason} (${q.source}): s3://${q.bucket}/${q.key}`);
+  }
+}

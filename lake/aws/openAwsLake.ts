@@ -12,6 +12,7 @@ import { type AwsClients, createAwsClients, destroyAwsClients } from './awsClien
 import { GlueCatalog, type GlueCatalogOptions } from './glueCatalog.ts';
 import { QueueLedger, type QueueLedgerOptions } from './queueLedger.ts';
 import { S3ObjectStore } from './s3ObjectStore.ts';
+import { awsSourceStores } from './sourceStores.ts';
 import { SqsQueue } from './sqsQueue.ts';
 
 /** Options of {@link openAwsLake}, for tests and tools; production needs none. */
@@ -57,15 +58,20 @@ export async function openAwsLake(
   const { buckets } = aws;
   const controlPrefix =
     aws.controlPrefix === '' || aws.controlPrefix.endsWith('/') ? aws.controlPrefix : `${aws.controlPrefix}/`;
-  const readready = new S3ObjectStore(clients.s3, { bucket: buckets.readready });
-  const control = new S3ObjectStore(clients.s3, { bucket: buckets.readready, prefix: controlPrefix });
+  const owner = { expectedBucketOwner: buckets.expectedOwner };
+  const readready = new S3ObjectStore(clients.s3, { bucket: buckets.readready, ...owner });
+  const control = new S3ObjectStore(clients.s3, {
+    bucket: buckets.readready,
+    prefix: controlPrefix,
+    ...owner,
+  });
+  const sources3 = awsSourceStores(aws, clients.s3);
   const catalog = new GlueCatalog(clients.glue, opts.glue);
   const queue = new SqsQueue(clients.sqs, { queueUrl: aws.queues.notifications });
-  const ledger = new QueueLedger(
-    new SqsQueue(clients.sqs, { queueUrl: aws.queues.transform }),
-    control,
-    opts.ledger,
-  );
+  const ledger = new QueueLedger(new SqsQueue(clients.sqs, { queueUrl: aws.queues.transform }), control, {
+    legacyBucket: buckets.raw,
+    ...opts.ledger,
+  });
   const threads = config.transform.writerThreads || availableParallelism();
   const tmpDir = await mkdtemp(join(tmpdir(), 'loglake-'));
   // An in-memory DuckDB spills to `.tmp` in the working folder by default, which Lambda cannot write.
@@ -79,9 +85,10 @@ export async function openAwsLake(
     config,
     sources,
     rawBucket: buckets.raw,
-    raw: new S3ObjectStore(clients.s3, { bucket: buckets.raw }),
+    raw: new S3ObjectStore(clients.s3, { bucket: buckets.raw, ...owner }),
+    sourceStores: sources3.stores,
     readready,
-    quarantine: new S3ObjectStore(clients.s3, { bucket: buckets.quarantine }),
+    quarantine: new S3ObjectStore(clients.s3, { bucket: buckets.quarantine, ...owner }),
     control,
     catalog,
     ledger,
@@ -95,6 +102,7 @@ export async function openAwsLake(
         { bucket: buckets.readready, prefix: '' },
         { bucket: buckets.quarantine, prefix: '' },
       ],
+      buckets: sources3.stores.policy(),
     },
     rawLocation: (bucket, prefix) => `s3://${bucket}/${prefix}`,
     openQueryEngine: async () => {
@@ -127,6 +135,7 @@ export async function openAwsLake(
       instance.closeSync();
       await rm(tmpDir, { recursive: true, force: true });
       destroyAwsClients(made);
+      for (const c of sources3.clients) c.destroy();
     },
   };
   if (!opts.skipEnsureTables) await ensureTables(lake);

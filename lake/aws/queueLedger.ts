@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { batchIdOf } from '../embedded/localLedger.ts';
+import { batchIdOf, landedFileId } from '../embedded/localLedger.ts';
 import { errorMessage, LoglakeError } from '../errors.ts';
 import { mapLimit } from '../mapLimit.ts';
 import type { Claim, LandedFile, Ledger, QueueMessage } from '../ports.ts';
@@ -23,6 +23,8 @@ export interface QueueLedgerOptions {
   warn?: (message: string, context: Record<string, unknown>) => void;
   /** The clock; tests pass a fake. */
   now?: () => number;
+  /** Bucket of records sent before files carried their bucket (loglake's raw bucket). Default `raw`. */
+  legacyBucket?: string;
 }
 
 /** A claim manifest, `ledger/claims/<batchId>.json`. */
@@ -46,7 +48,7 @@ export class LedgerRecordError extends LoglakeError {}
 
 const hashOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 40);
 
-function parseFile(body: string): LandedFile {
+function parseFile(body: string, legacyBucket: string): LandedFile {
   let doc: unknown;
   try {
     doc = JSON.parse(body);
@@ -58,6 +60,7 @@ function parseFile(body: string): LandedFile {
     throw new LedgerRecordError('ledger record lacks key, source or partition', { bodyLength: body.length });
   }
   return {
+    bucket: typeof f.bucket === 'string' ? f.bucket : legacyBucket,
     key: f.key,
     source: f.source,
     size: Number(f.size ?? 0),
@@ -102,9 +105,10 @@ export class QueueLedger implements Ledger {
       concurrency = 16,
       warn,
       now = Date.now,
+      legacyBucket = 'raw',
     }: QueueLedgerOptions = {},
   ) {
-    this.#opts = { leaseSeconds, orphanSeconds, maxAttempts, concurrency, warn, now };
+    this.#opts = { leaseSeconds, orphanSeconds, maxAttempts, concurrency, warn, now, legacyBucket };
   }
 
   #warn(message: string, context: Record<string, unknown>): void {
@@ -113,7 +117,7 @@ export class QueueLedger implements Ledger {
   }
 
   async record(files: LandedFile[]): Promise<number> {
-    const unique = new Map(files.map((f) => [f.key, f]));
+    const unique = new Map(files.map((f) => [landedFileId(f), f]));
     await this.queue.send([...unique.values()].map((f) => JSON.stringify(f)));
     return unique.size;
   }
@@ -170,6 +174,7 @@ export class QueueLedger implements Ledger {
   }): Promise<{ claim?: Claim; received: number }> {
     const candidates: { file: LandedFile; messages: QueueMessage[] }[] = [];
     const byKey = new Map<string, { file: LandedFile; messages: QueueMessage[] }>();
+    const keysTaken = new Set<string>();
     const drop: QueueMessage[] = [];
     const putBack: QueueMessage[] = [];
     let bytes = 0;
@@ -185,7 +190,7 @@ export class QueueLedger implements Ledger {
       for (const m of messages) {
         let file: LandedFile;
         try {
-          file = parseFile(m.body);
+          file = parseFile(m.body, this.#opts.legacyBucket);
         } catch (err) {
           this.#warn('dropping a transform-queue message that is not a ledger record', {
             error: errorMessage(err),
@@ -193,9 +198,15 @@ export class QueueLedger implements Ledger {
           drop.push(m);
           continue;
         }
-        const same = byKey.get(file.key);
+        const same = byKey.get(landedFileId(file));
         if (same) {
           same.messages.push(m);
+          continue;
+        }
+        // One key once per batch (lineage and the SQL decoder go by key): the same key from
+        // another bucket comes back for a later batch.
+        if (keysTaken.has(file.key)) {
+          putBack.push(m);
           continue;
         }
         // Always take at least one file, so one oversized file cannot block the queue.
@@ -209,7 +220,8 @@ export class QueueLedger implements Ledger {
         }
         const entry = { file, messages: [m] };
         candidates.push(entry);
-        byKey.set(file.key, entry);
+        byKey.set(landedFileId(file), entry);
+        keysTaken.add(file.key);
         bytes += file.size;
       }
       if (candidates.length >= opts.maxFiles || bytes >= opts.maxBytes) full = true;
@@ -220,9 +232,9 @@ export class QueueLedger implements Ledger {
       return { received };
     }
 
-    const batchId = batchIdOf(candidates.map((c) => c.file.key));
+    const batchId = batchIdOf(candidates.map((c) => landedFileId(c.file)));
     const outcomes = await mapLimit(candidates, this.#opts.concurrency, (c) =>
-      this.#take(c.file.key, batchId),
+      this.#take(landedFileId(c.file), batchId),
     );
     const taken = candidates.filter((_, i) => outcomes[i] === 'taken');
     for (const [i, c] of candidates.entries()) if (outcomes[i] === 'covered') drop.push(...c.messages);
@@ -268,9 +280,13 @@ export class QueueLedger implements Ledger {
     const manifest = JSON.parse(got.text) as ClaimManifest;
     const doneAt = new Date(this.#opts.now()).toISOString();
     await mapLimit(manifest.files, this.#opts.concurrency, (f) =>
-      this.store.put(`ledger/done/${hashOf(f.key)}`, JSON.stringify({ key: f.key, batchId, doneAt }), {
-        contentType: 'application/json',
-      }),
+      this.store.put(
+        `ledger/done/${hashOf(landedFileId(f))}`,
+        JSON.stringify({ key: f.key, bucket: f.bucket, batchId, doneAt }),
+        {
+          contentType: 'application/json',
+        },
+      ),
     );
     await this.store.delete(`ledger/claims/${batchId}.json`);
   }

@@ -24,6 +24,12 @@ export interface S3ObjectStoreOptions {
   queueSize?: number;
   /** Keys per ListObjectsV2 page. Default 1000 (S3's maximum). */
   pageSize?: number;
+  /**
+   * The account that must own the bucket, sent as `ExpectedBucketOwner` on every call: S3 refuses
+   * the call (403) when another account owns the bucket, so a renamed or re-created bucket in a
+   * foreign account is never read from or written to. Default none.
+   */
+  expectedBucketOwner?: string;
 }
 
 const notFound = (err: unknown) => isAwsError(err, 'NoSuchKey', 'NotFound') || httpStatusOf(err) === 404;
@@ -36,7 +42,9 @@ const notFound = (err: unknown) => isAwsError(err, 'NoSuchKey', 'NotFound') || h
 export class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
   readonly prefix: string;
-  readonly #opts: Required<Omit<S3ObjectStoreOptions, 'bucket' | 'prefix'>>;
+  readonly #opts: Required<Omit<S3ObjectStoreOptions, 'bucket' | 'prefix' | 'expectedBucketOwner'>>;
+  /** `{ ExpectedBucketOwner }` when set, else nothing: spread into every request. */
+  readonly #owner: { ExpectedBucketOwner?: string };
 
   constructor(
     readonly client: S3Client,
@@ -46,6 +54,7 @@ export class S3ObjectStore implements ObjectStore {
       partSize = 16 * 1024 * 1024,
       queueSize = 4,
       pageSize = 1000,
+      expectedBucketOwner,
     }: S3ObjectStoreOptions,
   ) {
     if (prefix !== '' && !prefix.endsWith('/'))
@@ -53,6 +62,12 @@ export class S3ObjectStore implements ObjectStore {
     this.bucket = bucket;
     this.prefix = prefix;
     this.#opts = { partSize, queueSize, pageSize };
+    this.#owner = expectedBucketOwner === undefined ? {} : { ExpectedBucketOwner: expectedBucketOwner };
+  }
+
+  /** The account the bucket must belong to, when set. */
+  get expectedBucketOwner(): string | undefined {
+    return this.#owner.ExpectedBucketOwner;
   }
 
   get location(): string {
@@ -78,7 +93,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async #getObject(key: string) {
     try {
-      return await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.#key(key) }));
+      return await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, ...this.#owner, Key: this.#key(key) }),
+      );
     } catch (err) {
       if (notFound(err)) throw new ObjectNotFoundError(key, this.location, { cause: err });
       throw err;
@@ -89,6 +106,7 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
+        ...this.#owner,
         Key: this.#key(key),
         Body: body,
         ContentType: opts.contentType,
@@ -103,7 +121,13 @@ export class S3ObjectStore implements ObjectStore {
   async putIfAbsent(key: string, body: string): Promise<boolean> {
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.#key(key), Body: body, IfNoneMatch: '*' }),
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          ...this.#owner,
+          Key: this.#key(key),
+          Body: body,
+          IfNoneMatch: '*',
+        }),
       );
       return true;
     } catch (err) {
@@ -116,7 +140,13 @@ export class S3ObjectStore implements ObjectStore {
   async putIfMatch(key: string, body: string, etag: string): Promise<boolean> {
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.#key(key), Body: body, IfMatch: etag }),
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          ...this.#owner,
+          Key: this.#key(key),
+          Body: body,
+          IfMatch: etag,
+        }),
       );
       return true;
     } catch (err) {
@@ -143,6 +173,7 @@ export class S3ObjectStore implements ObjectStore {
       client: this.client,
       params: {
         Bucket: this.bucket,
+        ...this.#owner,
         Key: this.#key(key),
         Body: createReadStream(localPath),
         ContentType: opts.contentType,
@@ -156,7 +187,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.#key(key) }));
+      const out = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, ...this.#owner, Key: this.#key(key) }),
+      );
       return { key, size: out.ContentLength ?? 0, etag: out.ETag, lastModified: out.LastModified };
     } catch (err) {
       if (notFound(err)) return undefined;
@@ -170,6 +203,7 @@ export class S3ObjectStore implements ObjectStore {
       const page = await this.client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
+          ...this.#owner,
           Prefix: this.#key(prefix),
           MaxKeys: this.#opts.pageSize,
           ContinuationToken: token,
@@ -192,7 +226,9 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#key(key) }));
+    await this.client.send(
+      new DeleteObjectCommand({ Bucket: this.bucket, ...this.#owner, Key: this.#key(key) }),
+    );
   }
 
   uri(key: string): string {

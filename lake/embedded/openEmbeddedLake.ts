@@ -4,6 +4,7 @@ import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
 import { ensureTables, type Lake } from '../lake.ts';
 import { readPublished } from '../publishedFiles.ts';
+import { readOnlyView, SourceStores } from '../sourceStores.ts';
 import { openDuckDB } from './duckdbFile.ts';
 import { DuckDBQueryEngine } from './duckdbQueryEngine.ts';
 import { LocalCatalog } from './localCatalog.ts';
@@ -30,11 +31,24 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
   const ledger = await LocalLedger.open(connection);
   const queue = new LocalQueue(join(dir, 'queue'));
   const readready = new LocalObjectStore(join(dir, 'readready'));
+  const rawFolder = new LocalObjectStore(join(dir, 'raw'));
+  // Extra folders stand in for other accounts' buckets: the same read-only path as on AWS.
+  const sourceStores = new SourceStores([
+    ...(config.embedded.sourceBuckets.some((b) => b.bucket === EMBEDDED_BUCKETS.raw)
+      ? []
+      : [{ bucket: EMBEDDED_BUCKETS.raw, store: readOnlyView(rawFolder) }]),
+    ...config.embedded.sourceBuckets.map((b) => ({
+      bucket: b.bucket,
+      sources: b.sources,
+      store: readOnlyView(new LocalObjectStore(resolve(b.dir))),
+    })),
+  ]);
   const lake: Lake = {
     config,
     sources,
     rawBucket: EMBEDDED_BUCKETS.raw,
-    raw: new NotifyingObjectStore(new LocalObjectStore(join(dir, 'raw')), queue, EMBEDDED_BUCKETS.raw),
+    raw: new NotifyingObjectStore(rawFolder, queue, EMBEDDED_BUCKETS.raw),
+    sourceStores,
     readready,
     quarantine: new LocalObjectStore(join(dir, 'quarantine')),
     control: new LocalObjectStore(join(dir, 'control')),
@@ -49,16 +63,17 @@ export async function openEmbeddedLake(config: LoglakeConfig, sources: SourceDef
         { bucket: EMBEDDED_BUCKETS.readready, prefix: '' },
         { bucket: EMBEDDED_BUCKETS.quarantine, prefix: '' },
       ],
+      buckets: sourceStores.policy(),
     },
-    rawLocation: (_bucket, prefix) => new LocalObjectStore(join(dir, 'raw')).uri(prefix),
+    rawLocation: (bucket, prefix) => (sourceStores.get(bucket)?.store ?? rawFolder).uri(prefix),
     openQueryEngine: async () => {
       const published = await readPublished({
         catalog,
         control: lake.control,
+        readready,
         database: config.database,
         // The current definitions: applySources may have swapped them since the lake opened.
         sources: lake.sources,
-        readready,
       });
       const paths = new Map(
         [...published.files].map(([table, files]) => [table, files.map((f) => readready.uri(f.key))]),

@@ -122,3 +122,85 @@ describe('classifyKey: the central filter', () => {
     expect(classifyKey(sources, f, 'lake', ORG).kind).toBe('accept');
   });
 });
+
+describe('classifyKey: every key shape is its own location (13.1)', () => {
+  const day = '2026/11/01';
+  const file = (acct: string) => `${acct}_CloudTrail_eu-west-1_20261101T0820Z_AbCdEfGh12345678.json.gz`;
+  const shapes = {
+    org: `AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/eu-west-1/${day}/${file('111122223333')}`,
+    single: `AWSLogs/111122223333/CloudTrail/eu-west-1/${day}/${file('111122223333')}`,
+    prefixedOrg: `trail/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/eu-west-1/${day}/${file('111122223333')}`,
+    prefixedSingle: `trail/AWSLogs/111122223333/CloudTrail/eu-west-1/${day}/${file('111122223333')}`,
+    doubled: `trail//AWSLogs/111122223333/CloudTrail/eu-west-1/${day}/${file('111122223333')}`,
+  };
+
+  it('gives the same account, region and day but a distinct loc per folder and per bucket', () => {
+    const locs = new Set<string>();
+    for (const [shape, key] of Object.entries(shapes)) {
+      for (const bucket of ['raw', 'org-trail-bucket']) {
+        const v = classifyKey(sources, none, bucket, key);
+        expect(v.kind, shape).toBe('accept');
+        if (v.kind !== 'accept') continue;
+        expect(v.values).toEqual(['111122223333', 'eu-west-1', '2026', '11', '01']);
+        expect(v.loc).toMatch(/^[0-9a-f]{12}$/);
+        locs.add(v.loc);
+      }
+    }
+    expect(locs.size).toBe(Object.keys(shapes).length * 2);
+  });
+
+  it('gives the same loc for every file of one folder', () => {
+    const a = classifyKey(sources, none, 'raw', shapes.org);
+    const b = classifyKey(sources, none, 'raw', shapes.org.replace('AbCdEfGh12345678', 'ZzZzZzZz00000000'));
+    expect(a.kind === 'accept' && b.kind === 'accept' && a.loc === b.loc).toBe(true);
+  });
+});
+
+describe('classifyKey: keys that match no pattern are visible (13.2)', () => {
+  it('takes the region from the file name when the folder spells it otherwise', () => {
+    const key =
+      'AWSLogs/111122223333/CloudTrail/us_east_1/2026/11/01/111122223333_CloudTrail_us-east-1_20261101T0820Z_AbCdEfGh12345678.json.gz';
+    const v = classifyKey(sources, none, 'raw', key);
+    expect(v.kind === 'accept' && v.values).toEqual(['111122223333', 'us-east-1', '2026', '11', '01']);
+    expect(classifyKey(sources, { regions: { deny: ['us-east-1'] } }, 'raw', key)).toMatchObject({
+      kind: 'skip',
+      reason: 'region_not_allowed',
+    });
+  });
+
+  it.each([
+    'AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/01/notes.txt',
+    'AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/111122223333_CloudTrail_us-east-1_20261101T0820Z_AbCdEfGh12345678.json.gz',
+    'x/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/us-east-1/26/11/01/111122223333_CloudTrail_us-east-1_20261101T0820Z_A.json.gz',
+  ])('quarantines %s, under a trail folder but off the pattern, with the reason', (key) => {
+    expect(classifyKey(sources, none, 'raw', key)).toMatchObject({
+      kind: 'quarantine',
+      reason: 'key_pattern_mismatch',
+      source: 'cloudtrail',
+    });
+  });
+});
+
+describe('classifyKey: source buckets (8.1)', () => {
+  const buckets = new Map<string, readonly string[] | undefined>([
+    ['raw', undefined],
+    ['org-trail-bucket', ['cloudtrail']],
+  ]);
+
+  it('skips a notification from a bucket that is not configured, by name', () => {
+    expect(classifyKey(sources, { buckets }, 'someone-elses-bucket', ORG)).toEqual({
+      kind: 'skip',
+      reason: 'bucket_not_configured',
+    });
+  });
+
+  it('accepts only the sources expected in a bucket', () => {
+    expect(classifyKey(sources, { buckets }, 'org-trail-bucket', ORG).kind).toBe('accept');
+    expect(classifyKey(sources, { buckets }, 'org-trail-bucket', FIREHOSE)).toEqual({
+      kind: 'skip',
+      reason: 'source_not_expected_in_bucket',
+      source: 'cloudwatch',
+    });
+    expect(classifyKey(sources, { buckets }, 'raw', FIREHOSE).kind).toBe('accept');
+  });
+});

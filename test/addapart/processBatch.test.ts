@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addapartDeps } from '../../addapart/drainQueue.ts';
 import { PartitionCache } from '../../addapart/partitionCache.ts';
-import { addapartBatch } from '../../addapart/processBatch.ts';
+import { addapartBatch, addapartQuarantineKey } from '../../addapart/processBatch.ts';
+import { recentAddapartRuns } from '../../addapart/runRecord.ts';
 import { s3EventBody } from '../../lake/embedded/notifyingObjectStore.ts';
 import type { Lake } from '../../lake/lake.ts';
 import { tempLake } from '../helpers/tempLake.ts';
@@ -121,5 +122,89 @@ describe('addapartBatch', () => {
     ]);
     expect(out.failures.map((f) => f.messageId)).toEqual(['m-1']);
     expect(await lake.ledger.counts()).toEqual({ pending: 1, claimed: 0, done: 0 });
+  });
+
+  it('quarantines a trail key off the pattern with a record, and names every failed message', async () => {
+    const off = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/01/stray.json.gz';
+    const out = await addapartBatch(addapartDeps(lake), [
+      msg(0, s3EventBody('raw', off, 1, undefined)),
+      msg(
+        1,
+        '{"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"raw"},"object":{"key":"AWSLogs/%E0%A4%A/x"}}}]}',
+      ),
+      msg(2, s3EventBody('raw', 'random/file.txt', 1, undefined)),
+    ]);
+    expect(out.stats).toMatchObject({
+      notices: 2,
+      quarantined: { key_pattern_mismatch: 1 },
+      skipped: { no_source: 1 },
+    });
+    expect(out.quarantined).toEqual([
+      expect.objectContaining({
+        bucket: 'raw',
+        key: off,
+        source: 'cloudtrail',
+        reason: 'key_pattern_mismatch',
+      }),
+    ]);
+    expect(out.skippedExamples).toEqual({ no_source: [{ bucket: 'raw', key: 'random/file.txt' }] });
+    // The key is named in the failure, not just "invalid object key".
+    expect(out.failures.map((f) => [f.messageId, f.error.message])).toEqual([
+      ['m-1', 'object key is not valid URL encoding: AWSLogs/%E0%A4%A/x'],
+    ]);
+    // Visible: a quarantine record, and a run record naming the failure.
+    const records: string[] = [];
+    for await (const o of lake.quarantine.list('addapart/')) records.push(o.key);
+    expect(records).toEqual([addapartQuarantineKey('raw', off)]);
+    const runs = await recentAddapartRuns(lake.control, 5);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.failures).toEqual([
+      { messageId: 'm-1', error: 'object key is not valid URL encoding: AWSLogs/%E0%A4%A/x' },
+    ]);
+    expect(runs[0]?.stats.quarantined).toEqual({ key_pattern_mismatch: 1 });
+    expect(await lake.ledger.counts()).toEqual({ pending: 0, claimed: 0, done: 0 });
+  });
+
+  it('fails the message of a key whose quarantine record cannot be written, so it comes back', async () => {
+    const off = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/01/stray.json.gz';
+    const refusing = {
+      ...lake.quarantine,
+      put: async () => {
+        throw new Error('AccessDenied');
+      },
+    };
+    const out = await addapartBatch(
+      { ...addapartDeps(lake), quarantine: refusing as typeof lake.quarantine },
+      [
+        msg(0, s3EventBody('raw', off, 1, undefined)),
+        msg(1, s3EventBody('raw', ctKey('111122223333', 1, 0), 1, undefined)),
+      ],
+    );
+    expect(out.failures.map((f) => f.messageId)).toEqual(['m-0']);
+    expect(out.failures[0]?.error.message).toContain(off);
+  });
+
+  it('records each landed file with its bucket; the same key in two buckets is two files', async () => {
+    const key = ctKey('111122223333', 1, 0);
+    const out = await addapartBatch(
+      {
+        ...addapartDeps(lake),
+        filter: {
+          ...lake.filter,
+          buckets: new Map([
+            ['raw', undefined],
+            ['other', undefined],
+          ]),
+        },
+      },
+      [msg(0, s3EventBody('raw', key, 1, undefined)), msg(1, s3EventBody('other', key, 1, undefined))],
+    );
+    expect(out.stats).toMatchObject({ accepted: 2, filesRecorded: 2, distinctPartitions: 2 });
+    const first = await lake.ledger.claim({ maxFiles: 10, maxBytes: 1e9 });
+    // One key once per batch: the other bucket's file waits for the next.
+    expect(first?.files.map((f) => f.bucket)).toEqual(['other']);
+    await lake.ledger.complete(first!.batchId);
+    const second = await lake.ledger.claim({ maxFiles: 10, maxBytes: 1e9 });
+    expect(second?.files.map((f) => [f.bucket, f.key])).toEqual([['raw', key]]);
   });
 });

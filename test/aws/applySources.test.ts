@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAddapartHandler } from '../../addapart/lambda.ts';
+import { locationId } from '../../addapart/locationId.ts';
 import { applySources } from '../../lake/applySources.ts';
 import type { AwsClients } from '../../lake/aws/awsClients.ts';
 import type { Lake } from '../../lake/lake.ts';
@@ -46,6 +47,8 @@ describe('live source definitions on AWS (moto)', () => {
       'month',
       'day',
       'hour',
+      // loglake's own last key: which folder of which bucket (one raw partition per folder).
+      'loc',
     ]);
 
     await lake.raw.put(WAF_KEY, Buffer.from('{"timestamp":1793524501123,"action":"ALLOW"}\n'));
@@ -68,6 +71,8 @@ describe('live source definitions on AWS (moto)', () => {
     });
     expect(out.batchItemFailures).toEqual([]);
     const parts = await lake.catalog.listPartitions('loglake', 'from_waf_raw');
-    expect(parts.map((p) => p.values)).toEqual([['2026', '11', '01', '09']]);
+    const folder = WAF_KEY.slice(0, WAF_KEY.lastIndexOf('/') + 1);
+    expect(parts.map((p) => p.values)).toEqual([['2026', '11', '01', '09', locationId(BUCKETS.raw, folder)]]);
+    expect(parts[0]?.location).toBe(`s3://${BUCKETS.raw}/${folder}`);
   });
 });

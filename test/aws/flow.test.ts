@@ -4,6 +4,8 @@
  * (reads raw from S3, writes readready Parquet to S3, registers readready partitions) → the Parquet
  * downloaded and read back with DuckDB, for exactly the counts the generator wrote.
  */
+
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,21 +26,28 @@ import { deliverAll, receiveBatch, settle, sqsRecord } from './sqsEvents.ts';
 const GEN = { accounts: 1, days: 1, sessions: 2, seed: 7, badFiles: true };
 const DB = 'loglake';
 
+/** The `loc` partition value: a hash of the bucket and the object's folder (docs/ARCHITECTURE.md). */
+function locOf(key: string): string {
+  const folder = key.slice(0, key.lastIndexOf('/') + 1);
+  return createHash('sha256').update(`${BUCKETS.raw}\u0000${folder}`).digest('hex').slice(0, 12);
+}
+
 /** Raw partition values of a generated key, worked out from the key layouts (DESIGN §5), not by loglake. */
 function rawPartitionOf(key: string): { table: string; values: string } {
   const ct =
     /AWSLogs\/+(?:o-[a-z0-9]+\/+)?(\d{12})\/+CloudTrail\/+([a-z0-9-]+)\/+(\d{4})\/+(\d{2})\/+(\d{2})\/+[^/]+$/.exec(
       key,
     );
-  if (ct) return { table: 'from_cloudtrail_raw', values: ct.slice(1).join('/') };
+  if (ct) return { table: 'from_cloudtrail_raw', values: [...ct.slice(1), locOf(key)].join('/') };
   const cw = /(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/[^/]+$/.exec(key);
-  if (cw) return { table: 'from_cloudwatch_raw', values: cw.slice(1).join('/') };
+  if (cw) return { table: 'from_cloudwatch_raw', values: [...cw.slice(1), locOf(key)].join('/') };
   throw new Error(`unexpected generated key ${key}`);
 }
 
 /**
  * Expected raw partitions per table: values → the folders holding their files. Keys that differ
- * only by a doubled `/` share partition values, so one partition stands for both folders.
+ * only by a doubled `/` are in different folders, so each folder is its own partition (one
+ * folder per partition: every file lies under a registered location).
  */
 function expectedRawPartitions(files: GeneratedFile[]): Map<string, Map<string, Set<string>>> {
   const out = new Map<string, Map<string, Set<string>>>([
@@ -67,7 +76,7 @@ async function expectRawPartitions(glue: GlueClient, files: GeneratedFile[]): Pr
   for (const [table, expected] of expectedRawPartitions(files)) {
     const actual = await gluePartitionMap(glue, table);
     expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [values, location] of actual) expect(expected.get(values)).toContain(location);
+    for (const [values, location] of actual) expect([...expected.get(values)!]).toEqual([location]);
   }
 }
 

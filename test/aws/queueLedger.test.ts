@@ -8,7 +8,13 @@ import { SqsQueue } from '../../lake/aws/sqsQueue.ts';
 import type { LandedFile } from '../../lake/ports.ts';
 import { motoClients, resetMoto } from './motoFixture.ts';
 
-const file = (key: string, size = 100): LandedFile => ({ key, source: 'cloudtrail', size, partition: ['x'] });
+const file = (key: string, size = 100, bucket = 'loglake-raw'): LandedFile => ({
+  bucket,
+  key,
+  source: 'cloudtrail',
+  size,
+  partition: ['x'],
+});
 const BIG = { maxFiles: 1000, maxBytes: 1e12 };
 
 describe('QueueLedger on moto (SQS transform queue + S3 markers)', () => {

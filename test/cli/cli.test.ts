@@ -141,7 +141,7 @@ describe('loglake CLI', () => {
     expect(recorded(again)).toBe(0);
     expect(created(again)).toBe(0);
     expect(otherBucket.errLines).toEqual([
-      'loglake addapart: --backfill s3://elsewhere/x: not in the raw bucket raw',
+      'loglake addapart: --backfill s3://elsewhere/x: bucket elsewhere is neither the raw bucket nor a configured source bucket (raw)',
     ]);
     expect(badDay.code).toBe(1);
     expect(badDay.errLines).toEqual(['loglake addapart: --from must be YYYY-MM-DD, got 1 Nov']);

@@ -73,6 +73,7 @@ describe('infra/loglake.yaml', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([n]) => n).sort()).toEqual([
       'AddapartFunction',
+      'CompactFunction',
       'ReviewFunction',
       'TransformFunction',
     ]);
@@ -82,6 +83,30 @@ describe('infra/loglake.yaml', () => {
       for (const v of vars.filter((name) => name.startsWith('LOGLAKE_') && !PENDING_IN_CODE.includes(name)))
         expect(CONFIG_ENV_VARS).toContain(v);
       expect(vars).toContain('LOGLAKE_MODE');
+    }
+  });
+
+  it('runs compaction daily with a role limited to the readready tables and Glue partition updates', () => {
+    const schedule = template.Resources.CompactSchedule!;
+    expect(schedule.Properties.ScheduleExpression).toMatch(/^cron\(\d+ \d+ \* \* \? \*\)$/);
+    const [target] = schedule.Properties.Targets as { Input: string }[];
+    expect(JSON.parse(target!.Input)).toEqual({ targetMb: 256, graceMinutes: 1440, lookbackDays: 3 });
+    const role = template.Resources.CompactRole!;
+    const [policy] = role.Properties.Policies as {
+      PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] };
+    }[];
+    const statements = policy!.PolicyDocument.Statement;
+    const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+    expect(actions.filter((a) => a.startsWith('glue:')).sort()).toEqual([
+      'glue:GetPartitions',
+      'glue:GetTable',
+      'glue:UpdatePartition',
+    ]);
+    expect(actions.some((a) => a.startsWith('sqs:'))).toBe(false);
+    for (const st of statements.filter((x) => [x.Action].flat().some((a) => a.startsWith('s3:')))) {
+      const text = JSON.stringify(st);
+      expect(text).not.toMatch(/RawBucket|QuarantineBucket/);
+      expect(text).toContain('from_*_readready/*');
     }
   });
 

@@ -94,3 +94,66 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: broken, env: {} })).toThrow(`${broken}: not valid JSON`);
   });
 });
+
+describe('source buckets in the configuration', () => {
+  const base = {
+    mode: 'aws',
+    aws: {
+      region: 'eu-west-1',
+      buckets: { raw: 'corp-raw', readready: 'corp-readready', quarantine: 'corp-quarantine' },
+      queues: { notifications: 'https://sqs.eu-west-1.amazonaws.com/111122223333/n' },
+    },
+  };
+  const withBuckets = (sourceBuckets: unknown[]) =>
+    loadConfig({
+      env: {},
+      cwd: '/nonexistent',
+      overrides: { ...base, aws: { ...base.aws, sourceBuckets } } as never,
+    });
+
+  it('takes buckets with an owner, expected sources and a read role', () => {
+    const c = withBuckets([
+      { bucket: 'org-trail', expectedOwner: '444455556666', sources: ['cloudtrail'] },
+      {
+        bucket: 'firehose',
+        expectedOwner: '777788889999',
+        readRoleArn: 'arn:aws:iam::777788889999:role/read',
+      },
+    ]);
+    expect(c.aws?.sourceBuckets.map((b) => b.bucket)).toEqual(['org-trail', 'firehose']);
+  });
+
+  it.each([
+    [[{ bucket: 'x-bucket', expectedOwner: '1234' }], /aws\.sourceBuckets\.0\.expectedOwner/],
+    [[{ bucket: 'x-bucket' }], /aws\.sourceBuckets\.0\.expectedOwner/],
+    [[{ bucket: 'x-bucket', expectedOwner: '444455556666', readRoleArn: 'role/read' }], /readRoleArn/],
+    [
+      [
+        { bucket: 'x-bucket', expectedOwner: '444455556666' },
+        { bucket: 'x-bucket', expectedOwner: '444455556666' },
+      ],
+      /listed twice/,
+    ],
+  ])('refuses %j with a message naming the setting', (buckets, message) => {
+    expect(() => withBuckets(buckets)).toThrow(message);
+  });
+});
+
+describe('source buckets from the environment', () => {
+  it('reads LOGLAKE_SOURCE_BUCKETS as JSON, and names the variable when it is not', () => {
+    const buckets = [{ bucket: 'org-trail', expectedOwner: '444455556666' }];
+    const c = loadConfig({
+      env: {
+        ...AWS_ENV,
+        LOGLAKE_SOURCE_BUCKETS: JSON.stringify(buckets),
+        LOGLAKE_RAW_BUCKET_OWNER: '111122223333',
+      },
+      cwd: '/nonexistent',
+    });
+    expect(c.aws?.sourceBuckets).toEqual(buckets);
+    expect(c.aws?.buckets.expectedOwner).toBe('111122223333');
+    expect(() =>
+      loadConfig({ env: { ...AWS_ENV, LOGLAKE_SOURCE_BUCKETS: '[oops' }, cwd: '/nonexistent' }),
+    ).toThrow(/LOGLAKE_SOURCE_BUCKETS.*not valid JSON/);
+  });
+});

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drainQueue } from '../../addapart/drainQueue.ts';
+import { locationId } from '../../addapart/locationId.ts';
 import { runTransform } from '../../transform/runTransform.ts';
 import { tempLake } from '../helpers/tempLake.ts';
 
@@ -63,7 +64,16 @@ describe('onboarding a new source by a definition file alone', () => {
     expect(add.accepted).toBe(1);
     expect(await lake.catalog.listPartitions('loglake', 'from_bedrock_raw')).toEqual([
       {
-        values: ['111122223333', 'eu-west-1', '2026', '11', '01', '09'],
+        // The source's captures, then `loc`: which folder of which bucket.
+        values: [
+          '111122223333',
+          'eu-west-1',
+          '2026',
+          '11',
+          '01',
+          '09',
+          locationId('raw', KEY.slice(0, KEY.lastIndexOf('/') + 1)),
+        ],
         location: expect.stringContaining('/BedrockModelInvocationLogs/eu-west-1/2026/11/01/09/'),
       },
     ]);

@@ -161,6 +161,7 @@ describe('decodeFile: CloudTrail', () => {
       readreadyTable: _t,
       keyRegex: _k,
       skipRegexes: _s,
+      claimRegex: _c,
       origin: _o,
       ...def
     } = cloudtrail;

@@ -1,0 +1,24 @@
+/** Compaction of readready partitions into sorted, larger files in new generations (DESIGN §9). */
+export { carryOver } from './carryOver.ts';
+export { type CollectOutcome, collectGeneration } from './collectGeneration.ts';
+export { type CompactSelection, compactLake } from './compactLake.ts';
+export {
+  type CompactContext,
+  CompactionError,
+  type CompactOptions,
+  compactPartition,
+  DEFAULT_GRACE_MS,
+  DEFAULT_TARGET_BYTES,
+  type PartitionReport,
+} from './compactPartition.ts';
+export {
+  type Generation,
+  generation,
+  generationOfLocation,
+  listGeneration,
+  partitionPrefix,
+} from './generations.ts';
+export { type GenerationManifest, manifestKey, readManifest } from './manifest.ts';
+export { type PartitionLocation, partitionLocationFor } from './partitionLocationFor.ts';
+export { publishedGenerationFiles } from './publishedGeneration.ts';
+export { sortColumnsFor } from './sortColumns.ts';
