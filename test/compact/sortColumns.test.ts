@@ -9,7 +9,8 @@ describe('sortColumnsFor', () => {
     expect(sortColumnsFor(byName.get('cloudtrail')!)).toEqual(['eventname', 'eventsource', 'eventtime']);
     expect(sortColumnsFor(byName.get('cloudwatch')!)).toEqual(['loggroup', 'sessionid', 'eventtime']);
     const ct = byName.get('cloudtrail')!;
-    const { rawTable, readreadyTable, keyRegex, skipRegexes, origin, ...raw } = ct;
+    const { rawTable, readreadyTable, keyRegex, skipRegexes, origin, claimRegex, contentFilters, ...raw } =
+      ct;
     const custom = parseSourceDefinition({
       ...raw,
       name: 'custom',
