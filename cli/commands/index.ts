@@ -8,8 +8,10 @@ import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
 import { queries } from './queries.ts';
 import { query } from './query.ts';
+import { serveCommand } from './serve.ts';
 import { sources } from './sources.ts';
 import { status } from './status.ts';
+import { tokenCommand } from './token.ts';
 import { transform } from './transform.ts';
 
 /** Every `loglake` command, in the order `--help` lists them. */
@@ -23,6 +25,8 @@ export const commands: Command[] = [
   query,
   queries,
   exportCommand,
+  serveCommand,
+  tokenCommand,
   generateCommand,
   sources,
   bench,
