@@ -1,6 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { drainQueue } from '../addapart/drainQueue.ts';
 import type { AddapartStats } from '../addapart/processBatch.ts';
+import { embeddedReviewPaths, employeeIdentity, ensureLocalKey, mintToken, teamOf } from '../api/index.ts';
 import { type GeneratedManifest, type GenerateOptions, generate } from '../ingest/generate/index.ts';
 import { landFiles } from '../ingest/land.ts';
 import { type LoglakeConfig, loadConfig } from '../lake/config.ts';
@@ -9,6 +11,7 @@ import { SESSION_LINES_SQL } from '../sql/sessionReview.ts';
 import { runTransform, type TransformSummary } from '../transform/runTransform.ts';
 import { printAddapartStats } from './commands/addapart.ts';
 import { printTransformSummary } from './commands/transform.ts';
+import { DEMO_MANAGERS, demoDirectory } from './demoDirectory.ts';
 import { cellText } from './format.ts';
 import { type CliIO, progress } from './io.ts';
 
@@ -26,7 +29,28 @@ export interface DemoResult {
   addapart: AddapartStats;
   transform: TransformSummary;
   reviewed: { sessionid: string; line_count: number; lines: string[] }[];
+  /** How to open the review page as one of the demo's managers. */
+  review: { manager: string; sessions: number; token: string; url: string; directoryFile: string };
   elapsedMs: number;
+}
+
+/** Writes the demo's directory and local key, and mints a token for the manager with most sessions. */
+async function prepareReview(config: LoglakeConfig, opts: DemoOptions, manifest: GeneratedManifest) {
+  const paths = embeddedReviewPaths(config);
+  const entries = demoDirectory(opts);
+  await mkdir(dirname(paths.directory), { recursive: true });
+  await writeFile(paths.directory, `${JSON.stringify({ employees: entries }, null, 2)}\n`);
+  const counts = DEMO_MANAGERS.map((manager) => {
+    const team = teamOf(entries, manager);
+    const n = manifest.sessions.filter((s) =>
+      team.has(employeeIdentity(s.principalArn, s.sourceIdentity) ?? ''),
+    ).length;
+    return { manager, n };
+  }).sort((a, b) => b.n - a.n);
+  const { manager, n } = counts[0]!;
+  const token = await mintToken(await ensureLocalKey(paths.key), { subject: manager, ttlSeconds: 24 * 3600 });
+  const url = `http://127.0.0.1:8787/review/login?token=${token}`;
+  return { manager, sessions: n, token, url, directoryFile: paths.directory };
 }
 
 /**
@@ -97,12 +121,22 @@ export async function runDemo(opts: DemoOptions, io: CliIO): Promise<DemoResult>
     } finally {
       await engine.close();
     }
+    const review = await prepareReview(config, opts, manifest);
     const elapsedMs = Date.now() - started;
     io.out('');
     io.out(
       `demo finished in ${(elapsedMs / 1000).toFixed(1)} s; lake left in ${opts.dir} (try: loglake query --dir ${opts.dir} "SELECT * FROM session_review")`,
     );
-    return { manifest, addapart, transform, reviewed, elapsedMs };
+    io.out('');
+    io.out(
+      `review the sessions as ${review.manager} (${review.sessions} sessions of their team; directory ${review.directoryFile}):`,
+    );
+    io.out(`  1. loglake serve --dir ${opts.dir}`);
+    io.out(`  2. open ${review.url}`);
+    io.out(
+      `  API: curl -H "Authorization: Bearer <token>" http://127.0.0.1:8787/sessions  (token: loglake token --dir ${opts.dir} --as ${review.manager})`,
+    );
+    return { manifest, addapart, transform, reviewed, review, elapsedMs };
   } finally {
     await lake.close();
   }

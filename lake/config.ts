@@ -71,6 +71,30 @@ const awsSchema = z
   })
   .strict();
 
+/** Session review (api/): who reviews whom, and how callers are authenticated. */
+const reviewSchema = z
+  .object({
+    /** Directory file (JSON or CSV, see docs/REVIEW.md). Default `<embedded dir>/review/directory.json`. */
+    directoryFile: z.string().optional(),
+    /** A lake table with `identity` and `manager` columns, read instead of the file. */
+    directoryTable: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional(),
+    /** Managers also see their reports' reports. */
+    transitive: z
+      .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean())
+      .default(false),
+    /** Minutes before a session's start from which the principal's API calls are shown as context. */
+    contextWindowMinutes: z.number().int().min(0).max(1440).default(60),
+    /** Token issuer and audience; unset in embedded mode means the local signing key's. */
+    issuer: z.string().optional(),
+    audience: z.string().optional(),
+    /** The issuer's JWKS; unset in embedded mode means the local signing key. */
+    jwksUri: z.string().url().optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     mode: z.enum(['embedded', 'aws']).default('embedded'),
@@ -153,6 +177,7 @@ export const configSchema = z
       .strict()
       .default({ dir: '.loglake', sourceBuckets: [] }),
     aws: awsSchema.optional(),
+    review: reviewSchema.default({ transitive: false, contextWindowMinutes: 60 }),
   })
   .strict();
 
@@ -160,6 +185,7 @@ export type LoglakeConfig = z.output<typeof configSchema>;
 export type LoglakeConfigInput = z.input<typeof configSchema>;
 export type AwsConfig = z.output<typeof awsSchema>;
 export type SourceBucketConfig = z.output<typeof sourceBucketSchema>;
+export type ReviewConfig = z.output<typeof reviewSchema>;
 
 /** Environment variables that override the file, and the setting each one sets. */
 const ENV: [string, string[]][] = [
@@ -181,6 +207,12 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_RAW_BUCKET_OWNER', ['aws', 'buckets', 'expectedOwner']],
   // A JSON array, as in the file: CloudFormation passes the stack's `SourceBuckets` parameter here.
   ['LOGLAKE_SOURCE_BUCKETS', ['aws', 'sourceBuckets']],
+  ['LOGLAKE_REVIEW_DIRECTORY_FILE', ['review', 'directoryFile']],
+  ['LOGLAKE_REVIEW_DIRECTORY_TABLE', ['review', 'directoryTable']],
+  ['LOGLAKE_REVIEW_ISSUER', ['review', 'issuer']],
+  ['LOGLAKE_REVIEW_AUDIENCE', ['review', 'audience']],
+  ['LOGLAKE_REVIEW_JWKS_URI', ['review', 'jwksUri']],
+  ['LOGLAKE_REVIEW_TRANSITIVE', ['review', 'transitive']],
 ];
 
 /** Settings whose environment variable holds JSON rather than a plain string. */

@@ -24,11 +24,18 @@ export interface PublishedLake {
 export interface PublishedSource {
   catalog: Catalog;
   control: ObjectStore;
-  /** The readready store: a compacted partition's files are listed in its current generation. */
+  /**
+   * The readready store: a compacted partition's files are listed in its current generation, and
+   * the objects of append-only tables (`loglake.layer` = `append-only`, e.g. session review's
+   * decisions and access log), which no run manifest lists, are published from it.
+   */
   readready: ObjectStore;
   database: string;
   sources: readonly SourceDefinition[];
 }
+
+/** Table parameter value of tables whose every complete object is published as soon as it is put. */
+export const APPEND_ONLY_LAYER = 'append-only';
 
 /**
  * Reads what the catalog has published. A run writes its Parquet, registers the partitions and only
@@ -63,6 +70,16 @@ export async function readPublished(src: PublishedSource): Promise<PublishedLake
         // A re-run of a batch lists the same keys again: they were overwritten, not added.
         files.set(o.key, { key: o.key, calendarday: o.calendarday });
       }
+    }
+  }
+  // An append-only table is written one whole object per append (PUTs are atomic, and local writes
+  // go to a `.tmp` name first), so every `.parquet` object in a registered partition is complete.
+  for (const t of tables.filter((x) => x.parameters?.['loglake.layer'] === APPEND_ONLY_LAYER)) {
+    const files = byTable.get(t.name)!;
+    for await (const o of src.readready.list(`${t.name}/`)) {
+      const day = /\/calendarday=(\d{4}-\d{2}-\d{2})\/[^/]+\.parquet$/.exec(o.key)?.[1];
+      if (day !== undefined && registered.get(t.name)?.has(partitionKey([day])))
+        files.set(o.key, { key: o.key, calendarday: day });
     }
   }
   // A compacted partition (catalog location `gen=<n>/`, DESIGN §9) publishes its generation's files.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure the Python tools of the tests are there: moto's server (moto[server]: moto plus flask)
+# Makes sure the tools of the tests are there: moto's server (moto[server]: moto plus flask)
 # for the AWS-mode tests, and cfn-lint for the template test. Checks first and installs with pip
 # only what is missing, so machines without PyPI access still pass when the tools are installed.
 set -euo pipefail
@@ -25,4 +25,12 @@ if ! python3 -c 'import sqlglot' 2>/dev/null && ! /usr/bin/python3 -c 'import sq
     python3 -m pip install --quiet sqlglot
   fi
   python3 -c 'import sqlglot' 2>/dev/null || /usr/bin/python3 -c 'import sqlglot'
+fi
+# The review page's browser test drives Debian's chromium with playwright-core (never a downloaded
+# browser build).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "chromium not found; installing it with apt-get" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+  test -x /usr/bin/chromium
 fi

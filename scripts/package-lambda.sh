@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp package.json package-lock.json "$stage/"
-for d in addapart transform compact lake sources sql ingest infra/handlers; do
+for d in addapart transform compact lake sources sql ingest api infra/handlers; do
   mkdir -p "$stage/$d"
   cp -R "$d/." "$stage/$d/"
 done

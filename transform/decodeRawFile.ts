@@ -110,9 +110,13 @@ export async function decodeRawFile(
       try {
         whole = await decompress(bytes, { maxOutputBytes: Math.min(limit, wholeOutputBytes) });
       } catch (err) {
-        // Too big to decompress in one piece, but within the limit: stream it instead.
-        if (!(err instanceof DecodeError && err.reason === 'too_large' && limit > wholeOutputBytes))
-          throw err;
+        // Too big to decompress in one piece but within the limit, or corrupt: stream it instead.
+        // A corrupt file then fails at the same byte, after counting the events it held before it,
+        // as a large one does, so the reconciliation shows what it withheld whichever path it took.
+        const retry =
+          err instanceof DecodeError &&
+          ((err.reason === 'too_large' && limit > wholeOutputBytes) || err.reason === 'corrupt_compression');
+        if (!retry) throw err;
       }
     }
     if (whole !== undefined) {

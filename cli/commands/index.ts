@@ -10,8 +10,10 @@ import { land } from './land.ts';
 import { queries } from './queries.ts';
 import { query } from './query.ts';
 import { replayCommand } from './replay.ts';
+import { serveCommand } from './serve.ts';
 import { sources } from './sources.ts';
 import { status } from './status.ts';
+import { tokenCommand } from './token.ts';
 import { transform } from './transform.ts';
 
 /** Every `loglake` command, in the order `--help` lists them. */
@@ -27,6 +29,8 @@ export const commands: Command[] = [
   query,
   queries,
   exportCommand,
+  serveCommand,
+  tokenCommand,
   generateCommand,
   sources,
   bench,

@@ -74,6 +74,7 @@ describe('infra/loglake.yaml', () => {
     expect(functions.map(([n]) => n).sort()).toEqual([
       'AddapartFunction',
       'CompactFunction',
+      'ReviewFunction',
       'TransformFunction',
     ]);
     for (const [, f] of functions) {
@@ -128,5 +129,36 @@ describe('infra/loglake.yaml', () => {
       expect(r.stderr).toBe('');
       expect(r.stdout.trim()).toBe('function');
     }
+  });
+
+  it('serves the review app on a Function URL, appending to its two tables only and never deleting', () => {
+    const [[, url]] = ofType('AWS::Lambda::Url') as [[string, Resource]];
+    expect(url.Properties.TargetFunctionArn).toEqual({ 'Fn::GetAtt': ['ReviewFunction', 'Arn'] });
+    expect(url.Properties.AuthType).toBe('NONE');
+    const permission = template.Resources.ReviewFunctionUrlPermission!.Properties;
+    expect(permission).toMatchObject({ Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' });
+    const review = template.Resources.ReviewFunction!.Properties as {
+      Handler: string;
+      Environment: { Variables: object };
+    };
+    expect(review.Handler).toBe('infra/handlers/review.handler');
+    expect(Object.keys(review.Environment.Variables)).toEqual(
+      expect.arrayContaining(['LOGLAKE_REVIEW_ISSUER', 'LOGLAKE_REVIEW_AUDIENCE', 'LOGLAKE_REVIEW_JWKS_URI']),
+    );
+    // Only a stack given an issuer's JWKS gets the function and its public URL.
+    for (const name of ['ReviewFunction', 'ReviewFunctionUrl', 'ReviewFunctionUrlPermission', 'ReviewRole'])
+      expect((template.Resources[name] as unknown as { Condition: string }).Condition, name).toBe(
+        'HasReview',
+      );
+    const policy = JSON.stringify(template.Resources.ReviewRole!.Properties);
+    expect(policy).not.toContain('s3:DeleteObject');
+    const puts = (
+      template.Resources.ReviewRole!.Properties.Policies as {
+        PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] };
+      }[]
+    )[0]!.PolicyDocument.Statement.filter((st) => st.Action.includes('s3:PutObject'));
+    expect(JSON.stringify(puts.map((st) => st.Resource))).toMatch(
+      /loglake_session_reviews\/\*.*loglake_access_log\/\*/,
+    );
   });
 });
