@@ -4,6 +4,7 @@
  * configured buckets, accounts, topics and rules; transform reads exactly those buckets.
  */
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lake/config.ts';
 import {
   actionsOf,
   PSEUDO,
@@ -212,5 +213,40 @@ describe('source buckets in infra/loglake.yaml', () => {
     const { outputs } = resolveTemplate({ CodeBucket: 'code', ...SOURCES });
     expect(outputs.NotificationsQueueArn).toBe('{NotificationsQueue.Arn}');
     expect(outputs.TransformRoleArn).toBe('{TransformRole.Arn}');
+  });
+});
+
+describe('source bucket settings reach the functions', () => {
+  it('passes SourceBucketsConfig to addapart and transform as LOGLAKE_SOURCE_BUCKETS, which the config reads', () => {
+    const buckets = [
+      { bucket: 'org-trail-logs-444455556666', expectedOwner: '444455556666', sources: ['cloudtrail'] },
+      {
+        bucket: 'firehose-cwl-777788889999',
+        expectedOwner: '777788889999',
+        readRoleArn: 'arn:aws:iam::777788889999:role/security/loglake-read',
+      },
+    ];
+    const { resources } = resolveTemplate({
+      CodeBucket: 'code',
+      ...SOURCES,
+      SourceBucketsConfig: JSON.stringify(buckets),
+    });
+    for (const fn of ['AddapartFunction', 'TransformFunction']) {
+      const env = (resources[fn]!.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env.LOGLAKE_SOURCE_BUCKETS, fn).toBe(JSON.stringify(buckets));
+      const config = loadConfig({
+        env: {
+          LOGLAKE_MODE: 'aws',
+          AWS_REGION: 'eu-west-1',
+          LOGLAKE_RAW_BUCKET: 'corp-raw',
+          LOGLAKE_READREADY_BUCKET: 'corp-readready',
+          LOGLAKE_QUARANTINE_BUCKET: 'corp-quarantine',
+          LOGLAKE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/loglake-notifications',
+          LOGLAKE_SOURCE_BUCKETS: env.LOGLAKE_SOURCE_BUCKETS!,
+        },
+        cwd: '/nonexistent',
+      });
+      expect(config.aws?.sourceBuckets).toMatchObject(buckets);
+    }
   });
 });
