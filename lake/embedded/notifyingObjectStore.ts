@@ -1,34 +1,27 @@
-import type { Readable } from 'node:stream';
+import { DelegatingObjectStore } from '../delegatingObjectStore.ts';
 import { errorMessage, LoglakeError } from '../errors.ts';
-import type { NotificationQueue, ObjectInfo, ObjectStore, PutOptions } from '../ports.ts';
+import type { NotificationQueue, ObjectStore, PutOptions } from '../ports.ts';
 import { etagOf } from './localObjectStore.ts';
 
 /**
  * Wraps the embedded raw store so every write sends an S3-event-shaped notification, exactly what
  * S3 sends to SQS on AWS: the same addapart code then handles both.
  */
-export class NotifyingObjectStore implements ObjectStore {
+export class NotifyingObjectStore extends DelegatingObjectStore {
   constructor(
-    readonly inner: ObjectStore,
+    inner: ObjectStore,
     readonly queue: NotificationQueue,
     readonly bucket: string,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  get location(): string {
-    return this.inner.location;
-  }
-  get(key: string): Promise<Uint8Array> {
-    return this.inner.get(key);
-  }
-  getStream(key: string): Promise<Readable> {
-    return this.inner.getStream(key);
-  }
-  async put(key: string, body: Uint8Array | string, opts?: PutOptions): Promise<void> {
+  override async put(key: string, body: Uint8Array | string, opts?: PutOptions): Promise<void> {
     await this.inner.put(key, body, opts);
     const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     await this.#notify(key, size, etagOf(body));
   }
-  async putFile(key: string, localPath: string, opts?: PutOptions): Promise<void> {
+  override async putFile(key: string, localPath: string, opts?: PutOptions): Promise<void> {
     await this.inner.putFile(key, localPath, opts);
     const info = await this.inner.head(key);
     await this.#notify(key, info?.size ?? 0, undefined);
@@ -44,22 +37,6 @@ export class NotifyingObjectStore implements ObjectStore {
         { cause },
       );
     }
-  }
-  head(key: string): Promise<ObjectInfo | undefined> {
-    return this.inner.head(key);
-  }
-  list(prefix: string, opts?: { startAfter?: string }): AsyncIterable<ObjectInfo> {
-    return this.inner.list(prefix, opts);
-  }
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
-  }
-  uri(key: string): string {
-    return this.inner.uri(key);
-  }
-
-  localPath(key: string): string | undefined {
-    return this.inner.localPath?.(key);
   }
 }
 
