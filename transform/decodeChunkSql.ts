@@ -1,6 +1,7 @@
 import { type FileHandle, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { isGlobLike } from '../lake/duckPaths.ts';
 import { mapLimit } from '../lake/mapLimit.ts';
 import type { LandedFile } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
@@ -91,8 +92,9 @@ export async function decodeChunkSql(
         return;
       }
       const t0 = performance.now();
-      // A local raw file is read in place, through a link named by loglake: the raw key may hold
-      // `*`, `?` or `[…]`, which DuckDB would expand as a pattern. Anything else is fetched to scratch.
+      // A local raw file is read in place. Its key may hold `*`, `?` or `[…]`, which DuckDB would
+      // expand as a pattern: such a file is read through a link named by loglake (links cost DuckDB
+      // time on every file, so only these get one). Anything else is fetched to scratch.
       const local = await localFile(deps.localPath(file));
       let input: SqlInputFile;
       const path = join(dir, String(i).padStart(6, '0'));
@@ -101,8 +103,9 @@ export async function decodeChunkSql(
         return;
       }
       if (local !== undefined) {
-        await symlink(local.path, path);
-        input = { key: file.key, path, compression: local.compression, bytes: local.bytes };
+        const read = isGlobLike(local.path) ? path : local.path;
+        if (read === path) await symlink(local.path, path);
+        input = { key: file.key, path: read, compression: local.compression, bytes: local.bytes };
       } else {
         const fetched = await deps.read(file);
         if (!fetched.ok) {
