@@ -4,7 +4,7 @@ import { decompress } from './decompress.ts';
 import { messageFields } from './framings/messageFields.ts';
 import { TextLines } from './framings/textLines.ts';
 import { type CutMode, type CutUnit, JsonCutter } from './jsonCutter.ts';
-import { hasLoneSurrogateEscape, parseJson } from './jsonText.ts';
+import { hasLoneSurrogateEscape, parseJson, withoutTrailingCommas } from './jsonText.ts';
 import { compilePath, type Event, type Projector } from './project.ts';
 import { utf8Text } from './utf8Text.ts';
 
@@ -172,6 +172,15 @@ export class FileDecoder {
     try {
       return parseJson(unit.text);
     } catch (cause) {
+      // DuckDB's reader accepts trailing commas: so does this one, so both read a file the same way.
+      const lenient = withoutTrailingCommas(unit.text);
+      if (lenient !== undefined) {
+        try {
+          return parseJson(lenient);
+        } catch {
+          // Malformed for another reason too: report the strict parse's error.
+        }
+      }
       const { message, position } = parseMessage(cause);
       const offset = unit.offset + (position ?? 0);
       const byteOffset = this.#cutter.byteOffset(offset);

@@ -251,3 +251,39 @@ export function parseExact(text: string): unknown {
   if (i < text.length) fail('Unexpected non-whitespace character after JSON');
   return result;
 }
+
+/**
+ * The text with every comma that directly precedes a closing `]` or `}` (outside strings) removed.
+ * DuckDB's JSON reader accepts such trailing commas; the JavaScript decoder accepts them too, by
+ * parsing this form when the strict parse fails, so both engines read the same files the same way.
+ * `undefined` when there is no such comma (the text is malformed for another reason).
+ */
+export function withoutTrailingCommas(text: string): string | undefined {
+  let out = '';
+  let from = 0;
+  let changed = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: its closing quote is the first one after an even run of backslashes.
+      let q = text.indexOf('"', i + 1);
+      while (q > 0) {
+        let b = q - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        if ((q - 1 - b) % 2 === 0) break;
+        q = text.indexOf('"', q + 1);
+      }
+      if (q < 0) return undefined;
+      i = q;
+    } else if (c === 0x2c) {
+      let j = i + 1;
+      while (j < text.length && /\s/.test(text[j]!)) j++;
+      if (text[j] === ']' || text[j] === '}') {
+        out += text.slice(from, i);
+        from = i + 1;
+        changed = true;
+      }
+    }
+  }
+  return changed ? out + text.slice(from) : undefined;
+}

@@ -60,14 +60,15 @@ const ISO_UTC = quoteLiteral(
 );
 
 /**
- * JSON text that DuckDB writes differently from the one rule (`jsonText.ts`): a number token with
- * a fraction or an exponent (DuckDB writes `1.0`, JavaScript `1`), or a `\u00xx` escape (DuckDB
- * writes upper-case hex). Integers are written alike (digits beyond ±2^53 kept as in the source by
- * both). It can also hit inside strings; that only sends a file to the exact decoder.
+ * JSON text that DuckDB may write differently from the one rule (`jsonText.ts`): a number DuckDB
+ * wrote with `.0` (an integral double: JavaScript writes `1`), with an exponent, or below 10^-4 (the
+ * two may pick other notations there), or a `\u00xx` escape (DuckDB writes upper-case hex).
+ * Fractions in plain notation (`0.5`, `1.08`) and integers (digits beyond ±2^53 kept as in the
+ * source by both) are written alike. A hit inside a string only sends a file to the exact decoder.
  */
-const RISKY_JSON = quoteLiteral('(":|[\\[,])-?[0-9]+[.eE]|\\\\u00');
-/** Text that is a whole JSON number with a fraction or exponent, when a value is read as text. */
-const RISKY_NUMBER_TEXT = quoteLiteral('-?(0|[1-9][0-9]*)(\\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)');
+const RISKY_JSON = quoteLiteral('(":|[\\[,])-?([0-9]+\\.0[,}\\]]|[0-9.]+[eE]|0\\.0000)|\\\\u00');
+/** The same for a whole value read as text (a number where the definition reads a string). */
+const RISKY_NUMBER_TEXT = quoteLiteral('-?([0-9]+\\.0|[0-9.]+[eE][-+]?[0-9]+|0\\.0000[0-9]*)');
 
 /** Whether text DuckDB made of a JSON value read as VARCHAR may differ from the JavaScript projector's. */
 const riskyText = (x: string) =>

@@ -297,7 +297,7 @@ describe('nothing is lost uncounted', () => {
 
   it('malformed JSON is reported with its byte offset, line and column, and how much the file held', async () => {
     const good = JSON.stringify({ Records: [ctRecord()] }, null, 1);
-    const text = `${good.slice(0, good.length - 4)},]}`;
+    const text = good.replace('"eventName": ', '"eventName" ');
     const { duck } = await both([{ key: ctKey('broken'), body: gzipSync(text) }]);
     const [q] = duck.summary.runs.flatMap((r) => r.quarantinedFiles);
     expect(q?.reason).toBe('invalid_json');
@@ -320,5 +320,14 @@ describe('reasons never quote the input', () => {
     const [q2] = d2.summary.runs.flatMap((r) => r.quarantinedFiles);
     expect(q2?.reason).toBe('invalid_json');
     expect(q2?.message).not.toContain('sekrit');
+  });
+});
+
+describe('what DuckDB accepts, both accept', () => {
+  it('trailing commas in records and in the envelope are read, the same by both engines', async () => {
+    const record = JSON.stringify(ctRecord()).replace(/}$/, ',}');
+    const text = `{"Records":[${record},${JSON.stringify(ctRecord())},],}`;
+    const { duck } = await both([{ key: ctKey('commas'), body: gzipSync(text) }]);
+    expect(duck.summary.totals).toMatchObject({ rows: 2, filesQuarantined: 0 });
   });
 });
