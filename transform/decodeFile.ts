@@ -4,7 +4,7 @@ import { decompress } from './decompress.ts';
 import { messageFields } from './framings/messageFields.ts';
 import { TextLines } from './framings/textLines.ts';
 import { type CutMode, type CutUnit, JsonCutter } from './jsonCutter.ts';
-import { hasLoneSurrogateEscape, parseJson, withoutTrailingCommas } from './jsonText.ts';
+import { errorPosition, hasLoneSurrogateEscape, parseDocument, parseJson } from './jsonText.ts';
 import { compilePath, type Event, type Projector } from './project.ts';
 import { utf8Text } from './utf8Text.ts';
 
@@ -53,9 +53,8 @@ export function cutModeOf(source: SourceDefinition): CutMode {
 /** V8's JSON.parse message without the quoted snippet of input it sometimes adds (input holds secrets). */
 function parseMessage(err: unknown): { message: string; position?: number } {
   const text = err instanceof Error ? err.message : String(err);
-  const position = /at position (\d+)/.exec(text)?.[1];
   const message = text.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
-  return { message, position: position === undefined ? undefined : Number(position) };
+  return { message, position: errorPosition(err) };
 }
 
 /**
@@ -73,6 +72,7 @@ export class FileDecoder {
   /** Characters of rows held, a bound of their memory. */
   bufferedChars = 0;
   readonly #cutter: JsonCutter;
+  readonly #mode: CutMode;
   readonly #keyJson: string;
   readonly #recordsAt: ((doc: Event) => unknown) | undefined;
   /** Where the text came from, for messages: `wholeText` gives line and column too. */
@@ -88,6 +88,7 @@ export class FileDecoder {
   ) {
     this.#keyJson = JSON.stringify(sourceKey);
     const mode = cutModeOf(source);
+    this.#mode = mode;
     const records = source.decode.records;
     this.#recordsAt = mode.kind === 'documents' && records !== undefined ? compilePath(records) : undefined;
     this.#cutter = new JsonCutter(mode, (unit) => this.#unit(unit, mode));
@@ -128,8 +129,7 @@ export class FileDecoder {
     } catch (err) {
       throw this.#withPlace(err);
     }
-    const empty =
-      cutModeOf(this.source).kind === 'lines' ? this.#units === 0 : this.#cutter.documentCount === 0;
+    const empty = this.#mode.kind === 'lines' ? this.#units === 0 : this.#cutter.documentCount === 0;
     if (empty) {
       throw new DecodeError('empty_file', 'the file holds no JSON document (it is empty or blank)', {
         eventsDecoded: 0,
@@ -170,17 +170,9 @@ export class FileDecoder {
       );
     }
     try {
-      return parseJson(unit.text);
-    } catch (cause) {
       // DuckDB's reader accepts trailing commas: so does this one, so both read a file the same way.
-      const lenient = withoutTrailingCommas(unit.text);
-      if (lenient !== undefined) {
-        try {
-          return parseJson(lenient);
-        } catch {
-          // Malformed for another reason too: report the strict parse's error.
-        }
-      }
+      return parseDocument(unit.text);
+    } catch (cause) {
       const { message, position } = parseMessage(cause);
       const offset = unit.offset + (position ?? 0);
       const byteOffset = this.#cutter.byteOffset(offset);

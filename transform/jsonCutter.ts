@@ -1,16 +1,5 @@
 import { DecodeError } from '../lake/errors.ts';
-import { withoutTrailingCommas } from './jsonText.ts';
-
-/** `JSON.parse`, accepting trailing commas as DuckDB's reader does (see `withoutTrailingCommas`). */
-function parseLenient(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const lenient = withoutTrailingCommas(text);
-    if (lenient === undefined) throw err;
-    return JSON.parse(lenient);
-  }
-}
+import { errorPosition, parseDocument } from './jsonText.ts';
 
 /** One piece of text the cutter hands on: a document, a record of a document's records array, or a line. */
 export interface CutUnit {
@@ -368,9 +357,9 @@ export class JsonCutter {
     const key = (this.mode as { key: string }).key;
     let doc: unknown;
     try {
-      doc = parseLenient(this.skeleton);
+      doc = parseDocument(this.skeleton);
     } catch (cause) {
-      const at = Number(/at position (\d+)/.exec(String(cause))?.[1] ?? this.skeleton.length - 1);
+      const at = errorPosition(cause) ?? this.skeleton.length - 1;
       const offset = this.sourceOffsetOfSkeleton(at);
       const inBuffer = offset >= this.base;
       throw new DecodeError(

@@ -34,6 +34,31 @@ export function parseJson(text: string): unknown {
 }
 
 /**
+ * Parses a file's document (or record) as DuckDB's reader does: {@link parseJson}, and, only when
+ * that fails, the same text without trailing commas ({@link withoutTrailingCommas}). The strict
+ * parse's error is the one thrown when the text is malformed for another reason too.
+ */
+export function parseDocument(text: string): unknown {
+  try {
+    return parseJson(text);
+  } catch (err) {
+    const lenient = withoutTrailingCommas(text);
+    if (lenient === undefined) throw err;
+    try {
+      return parseJson(lenient);
+    } catch {
+      throw err;
+    }
+  }
+}
+
+/** The `at position N` of a JSON parser's error (V8's, or {@link parseExact}'s), when it says one. */
+export function errorPosition(err: unknown): number | undefined {
+  const at = /at position (\d+)/.exec(err instanceof Error ? err.message : String(err))?.[1];
+  return at === undefined ? undefined : Number(at);
+}
+
+/**
  * The JSON text of a value by the one rule. Values nested deeper than `JSON.stringify`'s
  * recursion can go are written by an iterative writer that gives the same text.
  */
