@@ -21,4 +21,5 @@ export {
 export { type GenerationManifest, manifestKey, readManifest } from './manifest.ts';
 export { type PartitionLocation, partitionLocationFor } from './partitionLocationFor.ts';
 export { publishedGenerationFiles } from './publishedGeneration.ts';
+export { type ExtractReport, type RebuildContext, rebuildExtracts } from './rebuildExtracts.ts';
 export { sortColumnsFor } from './sortColumns.ts';

@@ -7,7 +7,7 @@ import type { LoglakeConfig } from './config.ts';
 import { type LiveConfigStore, liveState } from './liveConfig.ts';
 import type { Catalog, Ledger, NotificationQueue, ObjectStore, QueryEngine } from './ports.ts';
 import type { SourceStores } from './sourceStores.ts';
-import { rawTableDef, readreadyTableDef } from './tables.ts';
+import { sourceTableDefs } from './tables.ts';
 
 /** A wired-up lake: the ports chosen by configuration, plus what every stage shares. */
 export interface Lake {
@@ -44,10 +44,8 @@ export async function ensureTables(lake: Lake): Promise<void> {
   const db = lake.config.database;
   await lake.catalog.ensureDatabase(db);
   for (const source of lake.sources) {
-    await lake.catalog.ensureTable(rawTableDef(source, db, lake.raw.uri('')));
-    await lake.catalog.ensureTable(
-      readreadyTableDef(source, db, lake.readready.uri(`${source.readreadyTable}/`)),
-    );
+    for (const def of sourceTableDefs(source, db, lake.raw.uri(''), (t) => lake.readready.uri(`${t}/`)))
+      await lake.catalog.ensureTable(def);
   }
   // The reconciliation tables: JSON lines the transform writes beside its run manifests.
   for (const def of runTableDefs(db, (name) => lake.control.uri(`tables/${name}/`))) {

@@ -1,6 +1,7 @@
 import { errorMessage, LoglakeError } from '../lake/errors.ts';
 import { type Lake, refreshLiveConfig } from '../lake/lake.ts';
 import type { Claim, ObjectStore } from '../lake/ports.ts';
+import { readreadyTablesOf } from '../sources/loader.ts';
 import { withContentFilters } from './contentFilter.ts';
 import { RecordingStore } from './recordingStore.ts';
 import { quarantineKey, type RunManifest, type TransformContext } from './transformBatch.ts';
@@ -97,10 +98,10 @@ export async function processClaims(
   }
 }
 
-/** Readready tables the claim's files write to. */
+/** Readready (and extract) tables the claim's files write to. */
 function tablesOf(ctx: TransformContext, claim: Claim): string[] {
   const names = new Set(claim.files.map((f) => f.source));
-  return ctx.sources.filter((s) => names.has(s.name)).map((s) => s.readreadyTable);
+  return ctx.sources.filter((s) => names.has(s.name)).flatMap(readreadyTablesOf);
 }
 
 /**

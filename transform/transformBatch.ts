@@ -21,6 +21,7 @@ import { type DecodeStages, type FileOutcome, tooLargeToRead } from './decodeRaw
 import type { SpoolFile } from './spool.ts';
 import { compileSqlPlan, type SqlPlan, SqlPlanUnsupported } from './sqlPlan.ts';
 import { WorkerEngine } from './workerEngine.ts';
+import { extractsByTable, writeExtracts } from './writeExtracts.ts';
 import { type ParquetOutput, type SqlRows, writeParquet } from './writeParquet.ts';
 
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
@@ -351,12 +352,14 @@ export async function transformBatch(
     const window: Promise<{ file: LandedFile; compressed: number; outcome: FileOutcome }>[] = [];
     const depth = Math.max(prefetch, workers * 4);
     const sinkOutputs: ParquetOutput[] = [];
+    const extracts = extractsByTable(ctx.sources);
     // One DuckDB COPY at a time, each running on DuckDB's threads while JavaScript decodes on.
     let writing: Promise<void> = Promise.resolve();
     const write = (spools: SpoolFile[], chunk: number, sqlRows: SqlRows[] = []) => {
       writing = writing.then(async () => {
         const t0 = performance.now();
-        sinkOutputs.push(...(await writeParquet(ctx.duck, spools, dir, { chunk, sqlRows })));
+        const written = await writeParquet(ctx.duck, spools, dir, { chunk, sqlRows });
+        sinkOutputs.push(...written, ...(await writeExtracts(ctx.duck, written, extracts)));
         for (const r of sqlRows) await ctx.duck.run(`DROP TABLE IF EXISTS ${r.rowsTable}`);
         stages.parquetMs += performance.now() - t0;
       });
