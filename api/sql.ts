@@ -8,6 +8,13 @@
 import { EMPLOYEE_IDENTITY_SQL } from './identity.ts';
 import { REVIEWS_TABLE } from './reviewTables.ts';
 
+/**
+ * The session events extract of CloudTrail (`readready.extracts` of the built-in definition): the
+ * StartSession, ResumeSession and TerminateSession rows, a few among millions, so finding a session
+ * reads a small table instead of every CloudTrail row of its days.
+ */
+export const SESSIONS_TABLE = 'from_cloudtrail_sessions';
+
 /** Days a manager has to review a session. */
 export const REVIEW_DAYS = 7;
 
@@ -30,7 +37,7 @@ starts AS (
     min_by(errorcode, eventtime) AS error_code,
     min_by(errormessage, eventtime) AS error_message,
     min_by(calendarday, eventtime) AS calendarday
-  FROM from_cloudtrail_readready
+  FROM ${SESSIONS_TABLE}
   WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND ${where}
   GROUP BY coalesce(sessionid, eventid)
 ),
@@ -101,13 +108,13 @@ LIMIT ?`;
  */
 export const SESSION_DAY_SQL = `
 SELECT min(calendarday) AS calendarday
-FROM from_cloudtrail_readready
+FROM ${SESSIONS_TABLE}
 WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND sessionid = ?`;
 
 /** The day of a StartSession without a session id (a failed one), by its eventid (bind it). */
 export const FAILED_SESSION_DAY_SQL = `
 SELECT min(calendarday) AS calendarday
-FROM from_cloudtrail_readready
+FROM ${SESSIONS_TABLE}
 WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND sessionid IS NULL AND eventid = ?`;
 
 /**
@@ -145,7 +152,7 @@ GROUP BY sessionid`;
 /** When a session was terminated: bind sessionid, first day. */
 export const SESSION_END_SQL = `
 SELECT max(eventtime) AS ended_at
-FROM from_cloudtrail_readready
+FROM ${SESSIONS_TABLE}
 WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'TerminateSession' AND sessionid = ? AND calendarday >= ?`;
 
 /**
