@@ -125,21 +125,21 @@ export const SESSION_ONE_SQL = `WITH ${STARTS('calendarday = ? AND (sessionid = 
 SELECT * FROM reviewed`;
 
 /**
- * Keystroke lines of one session, in order: bind sessionid, first day. `message` is left out: it
+ * Keystroke lines of one session, in order: bind sessionid, first day, last day. `message` is left out: it
  * holds the whole agent JSON of every row, and reading it for a large session costs several times
  * the rest; {@link SESSION_RAW_MESSAGES_SQL} fetches it only for the rare rows without `sessiondata`.
  */
 export const SESSION_LINES_SQL = `
 SELECT eventtime, logeventid, sessiondata
 FROM from_cloudwatch_readready
-WHERE sessionid = ? AND calendarday >= ?
+WHERE sessionid = ? AND calendarday >= ? AND calendarday <= ?
 ORDER BY eventtime, logeventid`;
 
-/** The messages of a session's rows that have no `sessiondata` (not JSON): bind sessionid, first day. */
+/** The messages of a session's rows that have no `sessiondata` (not JSON): bind sessionid, first and last day. */
 export const SESSION_RAW_MESSAGES_SQL = `
 SELECT logeventid, message
 FROM from_cloudwatch_readready
-WHERE sessionid = ? AND calendarday >= ? AND sessiondata IS NULL`;
+WHERE sessionid = ? AND calendarday >= ? AND calendarday <= ? AND sessiondata IS NULL`;
 
 /** Line counts of a page of sessions: add one `?` per session id. */
 export function lineCountsSql(count: number): string {

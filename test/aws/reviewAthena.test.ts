@@ -131,8 +131,8 @@ describe('review queries on Athena', () => {
     expect(starts.inputs.map((i) => i.QueryString!.match(/FROM (\w+)/)?.[1])).toEqual([
       'from_cloudtrail_sessions',
       'from_cloudtrail_sessions',
-      'from_cloudwatch_readready',
       'from_cloudtrail_sessions',
+      'from_cloudwatch_readready',
       'from_cloudtrail_readready',
       'loglake_session_reviews',
     ]);
