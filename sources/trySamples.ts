@@ -1,5 +1,6 @@
 import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
-import { decodeFile, emptyCounts, type FileCounts } from '../transform/decodeFile.ts';
+import type { FileCounts } from '../lake/runManifest.ts';
+import { decodeFile, emptyCounts } from '../transform/decodeFile.ts';
 import { compileProjector, type Event, type Projector } from '../transform/project.ts';
 import { closest } from './closest.ts';
 import type { SourceDefinition } from './loader.ts';

@@ -1,4 +1,5 @@
 import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
+import type { FileCounts } from '../lake/runManifest.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { decompress } from './decompress.ts';
 import { messageFields } from './framings/messageFields.ts';
@@ -7,15 +8,6 @@ import { type CutMode, type CutUnit, JsonCutter } from './jsonCutter.ts';
 import { errorPosition, hasLoneSurrogateEscape, parseDocument, parseJson } from './jsonText.ts';
 import { compilePath, type Event, type Projector } from './project.ts';
 import { utf8Text } from './utf8Text.ts';
-
-/** Reconciliation counts of one file: `eventsIn = rows + Σ skipped + quarantined`. */
-export interface FileCounts {
-  eventsIn: number;
-  rows: number;
-  skipped: Record<string, number>;
-  quarantined: number;
-  quarantinedByReason: Record<string, number>;
-}
 
 /** An event that was quarantined alone; it holds no event content, only where and why. */
 export interface EventQuarantine {

@@ -1,6 +1,7 @@
 import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
+import type { FileCounts } from '../lake/runManifest.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { type EventQuarantine, type FileCounts, FileDecoder } from './decodeFile.ts';
+import { type EventQuarantine, FileDecoder } from './decodeFile.ts';
 import { decompress, decompressStream } from './decompress.ts';
 import type { Projector } from './project.ts';
 import type { Spool } from './spool.ts';

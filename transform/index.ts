@@ -1,3 +1,10 @@
+export type {
+  FileCounts,
+  QuarantinedFile,
+  RunManifest,
+  SourceTotals,
+  TransformStages,
+} from '../lake/runManifest.ts';
 export {
   type ClaimLoopOptions,
   type ClaimLoopResult,
@@ -10,7 +17,6 @@ export {
   decodeFile,
   decodeText,
   type EventQuarantine,
-  type FileCounts,
 } from './decodeFile.ts';
 export { decodeRawFile, type FileOutcome } from './decodeRawFile.ts';
 export { type Compression, decompress, sniffCompression } from './decompress.ts';
@@ -20,7 +26,6 @@ export {
   type Event,
   type Projection,
   type Projector,
-  readreadyColumns,
 } from './project.ts';
 export { fileDay, quarantinedKeys, type ReplayRequest, replay } from './replay.ts';
 export {
@@ -38,11 +43,8 @@ export {
   isReconciled,
   outputKey,
   quarantineKey,
-  type RunManifest,
-  type SourceTotals,
   type TransformContext,
   type TransformOptions,
-  type TransformStages,
   transformBatch,
 } from './transformBatch.ts';
 export { WorkerEngine } from './workerEngine.ts';

@@ -1,6 +1,7 @@
 import type { ColumnType } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { ColumnSpec, ValueSpec } from '../sources/schema.ts';
+import { readreadyColumns } from '../sources/tables.ts';
 import { compileContentFilter } from './contentFilter.ts';
 import { type TimeFormat, timestampText } from './eventTime.ts';
 import { canonicalJson, RawNumber } from './jsonText.ts';
@@ -176,14 +177,6 @@ function compileColumn(col: ColumnSpec, time: { path: string; format: TimeFormat
           return undefined;
         },
   };
-}
-
-/** The readready columns of a source: its definition's columns plus `source_key` lineage. */
-export function readreadyColumns(source: SourceDefinition): { name: string; type: ColumnType }[] {
-  return [
-    ...source.readready.columns.map((c) => ({ name: c.name, type: c.type })),
-    { name: 'source_key', type: 'string' },
-  ];
 }
 
 /**

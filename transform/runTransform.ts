@@ -1,15 +1,13 @@
 import type { Lake } from '../lake/lake.ts';
+import type { RunManifest, SourceTotals, TransformStages } from '../lake/runManifest.ts';
 import { processClaims } from './claimLoop.ts';
 import { withContentFilters } from './contentFilter.ts';
 import {
   emptyStages,
   emptyTotals,
   isReconciled,
-  type RunManifest,
-  type SourceTotals,
   type TransformContext,
   type TransformEngine,
-  type TransformStages,
   transformBatch,
 } from './transformBatch.ts';
 

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { literalFilePath } from '../lake/duckPaths.ts';
 import { errorMessage } from '../lake/errors.ts';
+import type { FileCounts } from '../lake/runManifest.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
-import type { FileCounts } from './decodeFile.ts';
 import type { SqlPlan } from './sqlPlan.ts';
 
 /** One raw file as a local path, for the SQL engine. */

@@ -3,8 +3,8 @@ import type { ColumnType } from '../lake/ports.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { ColumnSpec, ValueSpec } from '../sources/schema.ts';
+import { readreadyColumns } from '../sources/tables.ts';
 import { MAX_EPOCH_MS, MIN_EPOCH_MS, type TimeFormat } from './eventTime.ts';
-import { readreadyColumns } from './project.ts';
 
 /**
  * How DuckDB does one source's decoding and projection: the `columns` of its `read_json`, the

@@ -5,19 +5,19 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type PartitionLocation, partitionLocationFor } from '../compact/partitionLocationFor.ts';
 import { isGlobLike } from '../lake/duckPaths.ts';
-import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
+import { errorMessage, ObjectNotFoundError } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } from '../lake/ports.ts';
-import type { SourceDefinition } from '../sources/loader.ts';
+import type { FileCounts, RunManifest, SourceTotals, TransformStages } from '../lake/runManifest.ts';
 import {
   LOGLAKE_RUN_FILES_COLUMNS,
   LOGLAKE_RUNS_COLUMNS,
   runTableNdjson,
   runTableRows,
-} from '../sql/runTables.ts';
+} from '../lake/runTables.ts';
+import type { SourceDefinition } from '../sources/loader.ts';
 import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
 import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
-import type { FileCounts } from './decodeFile.ts';
-import { type DecodeStages, type FileOutcome, tooLargeToRead } from './decodeRawFile.ts';
+import { type FileOutcome, tooLargeToRead } from './decodeRawFile.ts';
 import type { SpoolFile } from './spool.ts';
 import { compileSqlPlan, type SqlPlan, SqlPlanUnsupported } from './sqlPlan.ts';
 import { WorkerEngine } from './workerEngine.ts';
@@ -93,17 +93,6 @@ export interface TransformOptions {
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
 
-/**
- * Where the time went (ms). `readWaitMs`, `parquetMs` and `publishMs` are wall time on the calling
- * thread; the decode stages are summed over the threads that decoded, so with workers they can
- * add up to more than the elapsed time.
- */
-export interface TransformStages extends DecodeStages {
-  readWaitMs: number;
-  parquetMs: number;
-  publishMs: number;
-}
-
 export const emptyStages = (): TransformStages => ({
   readWaitMs: 0,
   decompressMs: 0,
@@ -112,61 +101,6 @@ export const emptyStages = (): TransformStages => ({
   parquetMs: 0,
   publishMs: 0,
 });
-
-/** Counts of one source (or of the whole run). */
-export interface SourceTotals extends FileCounts {
-  /** Files in: `files = filesDecoded + filesQuarantined`. */
-  files: number;
-  filesDecoded: number;
-  filesQuarantined: number;
-  /** What quarantined files withheld: their stored bytes, and the events read before the failure. */
-  bytesWithheld: number;
-  eventsWithheld: number;
-  bytesCompressed: number;
-  bytesUncompressed: number;
-}
-
-/** The record of one transform run, written to the lake and shown by `loglake status`. */
-export interface RunManifest {
-  runId: string;
-  batchId: string;
-  startedAt: string;
-  finishedAt: string;
-  elapsedMs: number;
-  totals: SourceTotals;
-  bySource: Record<string, SourceTotals>;
-  /** Files claimed by the run: every one is decoded or quarantined. */
-  filesIn: number;
-  /**
-   * `files in = decoded + quarantined` and `events in = rows + skipped + quarantined`, checked for
-   * every run and source.
-   */
-  reconciled: boolean;
-  /** Reconciled and nothing quarantined: every file and event of the run reached readready or a named skip. */
-  complete: boolean;
-  outputs: { table: string; calendarday: string; key: string; rows: number; bytes: number }[];
-  /**
-   * The batch's input files with their raw partition values, so a reconciliation can list which raw
-   * files a run processed (`loglake_run_files`). Absent in manifests written before it was added.
-   */
-  inputs?: { key: string; source: string; partition: string[] }[];
-  /** Main-thread time per stage (ms). Reads and gunzip overlap with decoding, so `waitMs` is what they cost. */
-  stages: TransformStages;
-  quarantinedFiles: QuarantinedFile[];
-}
-
-/** A raw file quarantined whole, with how much evidence it withheld. */
-export interface QuarantinedFile {
-  key: string;
-  reason: QuarantineReason;
-  message: string;
-  /** Stored (compressed) size of the raw object. */
-  bytes: number;
-  /** Decompressed bytes read before the failure, when known. */
-  uncompressedBytesRead?: number;
-  /** Events read before the failure: the file held at least this many. */
-  eventsRead: number;
-}
 
 /** Zero counts. */
 export function emptyTotals(): SourceTotals {

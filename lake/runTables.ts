@@ -1,6 +1,6 @@
-import type { ColumnDef, TableDef } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import type { RunManifest } from '../transform/transformBatch.ts';
+import type { ColumnDef, TableDef } from './ports.ts';
+import type { RunManifest } from './runManifest.ts';
 
 /** Columns of `loglake_runs`: one row per transform run, from its run manifest. */
 export const LOGLAKE_RUNS_COLUMNS: readonly ColumnDef[] = [

@@ -1,4 +1,4 @@
-import type { ObjectInfo, ObjectStore } from '../lake/ports.ts';
+import type { ObjectInfo, ObjectStore } from './ports.ts';
 
 /**
  * Generations of a readready partition. Transform's first files live in the partition's folder

@@ -1,6 +1,6 @@
-import { ObjectNotFoundError } from '../lake/errors.ts';
-import type { ObjectStore } from '../lake/ports.ts';
+import { ObjectNotFoundError } from './errors.ts';
 import type { Generation } from './generations.ts';
+import type { ObjectStore } from './ports.ts';
 
 /** The record of one compaction, stored beside its generation's files as `_manifest.json`. */
 export interface GenerationManifest {

@@ -1,7 +1,16 @@
-import { LOCATION_KEY } from '../addapart/locationId.ts';
-import type { SourceDefinition } from '../sources/loader.ts';
-import { readreadyColumns } from '../transform/project.ts';
-import type { TableDef } from './ports.ts';
+import type { ColumnType, TableDef } from '../lake/ports.ts';
+import type { SourceDefinition } from './loader.ts';
+
+/** Name of the partition key loglake adds to every raw table (after the source's own keys). */
+export const LOCATION_KEY = 'loc';
+
+/** The readready columns of a source: its definition's columns plus `source_key` lineage. */
+export function readreadyColumns(source: SourceDefinition): { name: string; type: ColumnType }[] {
+  return [
+    ...source.readready.columns.map((c) => ({ name: c.name, type: c.type })),
+    { name: 'source_key', type: 'string' },
+  ];
+}
 
 /** The raw table of a source: its raw columns, partitioned by the key's captures. */
 export function rawTableDef(source: SourceDefinition, database: string, location: string): TableDef {

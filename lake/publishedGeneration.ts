@@ -1,6 +1,6 @@
-import type { ObjectStore } from '../lake/ports.ts';
+import { readManifest } from './generationManifest.ts';
 import { fileName, generationOfLocation, listGeneration } from './generations.ts';
-import { readManifest } from './manifest.ts';
+import type { ObjectStore } from './ports.ts';
 
 /**
  * The published files of a compacted partition (one whose catalog location is a `gen=<n>/`
