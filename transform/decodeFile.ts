@@ -2,11 +2,12 @@ import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
 import type { FileCounts } from '../lake/runManifest.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { decompress } from './decompress.ts';
-import { messageFields } from './framings/messageFields.ts';
+import { isObject } from './envelopes/envelope.ts';
+import { type DocumentReader, type EnvelopeOut, envelopeOf } from './envelopes/index.ts';
 import { TextLines } from './framings/textLines.ts';
 import { type CutMode, type CutUnit, JsonCutter } from './jsonCutter.ts';
-import { errorPosition, hasLoneSurrogateEscape, parseDocument, parseJson } from './jsonText.ts';
-import { compilePath, type Event, type Projector } from './project.ts';
+import { errorPosition, hasLoneSurrogateEscape, parseDocument } from './jsonText.ts';
+import type { Event, Projector } from './project.ts';
 import { utf8Text } from './utf8Text.ts';
 
 /** An event that was quarantined alone; it holds no event content, only where and why. */
@@ -30,13 +31,11 @@ export function emptyCounts(): FileCounts {
   return { eventsIn: 0, rows: 0, skipped: {}, quarantined: 0, quarantinedByReason: {} };
 }
 
-const isObject = (v: unknown): v is Event => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** How a source's files are cut: its records array is streamed element by element where it can be. */
 export function cutModeOf(source: SourceDefinition): CutMode {
   const d = source.decode;
   if (d.framing === 'ndjson') return { kind: 'lines' };
-  if (d.records !== undefined && !d.records.includes('.') && d.envelope === 'none') {
+  if (d.records !== undefined && !d.records.includes('.') && envelopeOf(source).streamsRecords) {
     return { kind: 'records', key: d.records };
   }
   return { kind: 'documents' };
@@ -66,7 +65,12 @@ export class FileDecoder {
   readonly #cutter: JsonCutter;
   readonly #mode: CutMode;
   readonly #keyJson: string;
-  readonly #recordsAt: ((doc: Event) => unknown) | undefined;
+  /** The source's envelope, reading the events of each document. */
+  readonly #read: DocumentReader;
+  readonly #out: EnvelopeOut = {
+    event: (e) => this.#event(e),
+    skip: (reason) => this.#skip(reason),
+  };
   /** Where the text came from, for messages: `wholeText` gives line and column too. */
   #wholeText: string | undefined;
   #units = 0;
@@ -75,22 +79,18 @@ export class FileDecoder {
 
   constructor(
     sourceKey: string,
-    private readonly source: SourceDefinition,
+    source: SourceDefinition,
     private readonly projector: Projector,
   ) {
     this.#keyJson = JSON.stringify(sourceKey);
     const mode = cutModeOf(source);
     this.#mode = mode;
-    const records = source.decode.records;
-    this.#recordsAt = mode.kind === 'documents' && records !== undefined ? compilePath(records) : undefined;
+    this.#read = envelopeOf(source).reader(source.decode, mode);
     this.#cutter = new JsonCutter(mode, (unit) => this.#unit(unit, mode));
     if (source.decode.framing === 'lines') {
       this.#text = new TextLines(source.decode, {
         event: (e) => this.#event(e),
-        skip: (reason) => {
-          this.counts.eventsIn++;
-          this.counts.skipped[reason] = (this.counts.skipped[reason] ?? 0) + 1;
-        },
+        skip: (reason) => this.#skip(reason),
         reject: (reason) => this.#reject(this.counts.eventsIn++, reason),
       });
     }
@@ -228,65 +228,15 @@ export class FileDecoder {
     }
   }
 
-  /**
-   * The events of one parsed document. CloudWatch Logs envelopes turn into one event per log event,
-   * carrying the envelope's owner, log group and stream; CONTROL_MESSAGEs are counted as skipped.
-   * Unknown envelopes throw {@link DecodeError} `unknown_envelope`.
-   */
+  /** One event that counts as skipped (a CONTROL_MESSAGE, a header line), by reason. */
+  #skip(reason: string): void {
+    this.counts.eventsIn++;
+    this.counts.skipped[reason] = (this.counts.skipped[reason] ?? 0) + 1;
+  }
+
+  /** The events of one parsed document, as its envelope reads them (`transform/envelopes/`). */
   #document(doc: unknown, index: number): void {
-    const decode = this.source.decode;
-    if (decode.envelope === 'cloudwatch_logs') {
-      if (!isObject(doc)) throw new DecodeError('unknown_envelope', `document ${index} is not an object`);
-      if (doc.messageType === 'CONTROL_MESSAGE') {
-        this.counts.eventsIn++;
-        this.counts.skipped.control_message = (this.counts.skipped.control_message ?? 0) + 1;
-        return;
-      }
-      if (doc.messageType !== 'DATA_MESSAGE' || !Array.isArray(doc.logEvents)) {
-        throw new DecodeError('unknown_envelope', `document ${index} is not a CloudWatch Logs DATA_MESSAGE`, {
-          messageType:
-            typeof doc.messageType === 'string' ? doc.messageType.slice(0, 40) : typeof doc.messageType,
-        });
-      }
-      const { owner, logGroup, logStream } = doc;
-      for (const le of doc.logEvents as unknown[]) {
-        const logEvent = isObject(le) ? le : {};
-        const message = logEvent.message;
-        let msg: unknown;
-        // A Session Manager message is itself JSON; one that is not stays as text and is no error.
-        if (
-          decode.parse_message &&
-          typeof message === 'string' &&
-          message.charCodeAt(0) === 0x7b &&
-          !hasLoneSurrogateEscape(message)
-        ) {
-          try {
-            msg = parseJson(message);
-          } catch {
-            msg = undefined;
-          }
-        } else if (decode.message_format === 'text') msg = messageFields(message, decode);
-        this.#event({
-          owner,
-          logGroup,
-          logStream,
-          id: logEvent.id,
-          timestamp: logEvent.timestamp,
-          message,
-          msg,
-        });
-      }
-      return;
-    }
-    if (this.#recordsAt !== undefined) {
-      const records = isObject(doc) ? this.#recordsAt(doc) : undefined;
-      if (!Array.isArray(records)) {
-        throw new DecodeError('unknown_envelope', `document ${index} has no ${decode.records} array`);
-      }
-      for (const r of records) this.#event(isObject(r) ? r : { value: r });
-      return;
-    }
-    this.#event(isObject(doc) ? doc : { value: doc });
+    this.#read(doc, index, this.#out);
   }
 }
 

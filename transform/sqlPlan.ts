@@ -1,10 +1,14 @@
 import { DUCK_TYPES } from '../lake/duckTypes.ts';
 import type { ColumnType } from '../lake/ports.ts';
-import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
+import { quoteLiteral } from '../lake/sqlQuote.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import type { ColumnSpec, ValueSpec } from '../sources/schema.ts';
 import { readreadyColumns } from '../sources/tables.ts';
+import { envelopeOf } from './envelopes/index.ts';
 import { MAX_EPOCH_MS, MIN_EPOCH_MS, type TimeFormat } from './eventTime.ts';
+import { type Mode, type PathNode, q, SqlPlanUnsupported, textOf } from './sqlPaths.ts';
+
+export { SqlPlanUnsupported } from './sqlPaths.ts';
 
 /**
  * How DuckDB does one source's decoding and projection: the `columns` of its `read_json`, the
@@ -28,27 +32,6 @@ export interface SqlPlan {
   rows(events: string): string;
   readonly columns: { name: string; type: ColumnType }[];
 }
-
-type Mode = 'varchar' | 'json';
-
-/** A node of the tree of paths the definition reads. */
-interface PathNode {
-  children: Map<string, PathNode>;
-  /** Read as a whole value, and how. */
-  leaf?: Mode;
-}
-
-/** A source the SQL engine leaves to the JavaScript decoder, and why. */
-export class SqlPlanUnsupported extends Error {
-  override name = 'SqlPlanUnsupported';
-}
-
-const q = quoteIdent;
-const jsonPath = (steps: readonly string[]) => quoteLiteral(`$.${steps.map((s) => `"${s}"`).join('.')}`);
-
-/** Reads a JSON value as text the way the JavaScript projector does (`String(v)`, objects as JSON). */
-const textOf = (x: string) =>
-  `CASE WHEN json_type(${x}) = 'VARCHAR' THEN json_extract_string(${x}, '$') ELSE CAST(${x} AS VARCHAR) END`;
 
 /** A JSON value is a string from `values` (the test of `when` and of filters). */
 const isOneOf = (x: string, values: readonly string[]) =>
@@ -188,59 +171,12 @@ function alternatives(col: ColumnSpec): ValueSpec[] {
   return col.first ?? [{ path: col.path as string, as: col.as ?? 'value' }];
 }
 
-/** DuckDB type of a subtree: a STRUCT down to the leaves; a node read whole (or both ways) is JSON or VARCHAR. */
-function duckType(node: PathNode): string {
-  if (node.children.size === 0) return node.leaf === 'varchar' ? 'VARCHAR' : 'JSON';
-  if (node.leaf !== undefined) return 'JSON';
-  const seen = new Set<string>();
-  for (const name of node.children.keys()) {
-    // DuckDB struct fields are case-insensitive; JSON keys are not.
-    if (seen.has(name.toLowerCase())) throw new SqlPlanUnsupported(`paths differ only by case: ${name}`);
-    seen.add(name.toLowerCase());
-  }
-  return `STRUCT(${[...node.children].map(([name, child]) => `${q(name)} ${duckType(child)}`).join(', ')})`;
-}
-
-/** The same shape as a `from_json` structure string. */
-function jsonStructure(node: PathNode): unknown {
-  if (node.children.size === 0) return node.leaf === 'varchar' ? 'VARCHAR' : 'JSON';
-  if (node.leaf !== undefined) return 'JSON';
-  return Object.fromEntries([...node.children].map(([name, child]) => [name, jsonStructure(child)]));
-}
-
-/**
- * SQL for the value at `steps` below `base` (whose subtree is `node`): struct field access down to
- * the first node read whole, then `json_extract` inside it. `mode` says whether the caller wants a
- * JSON value or text.
- */
-function accessor(base: string, node: PathNode, steps: readonly string[], want: Mode): string {
-  let expr = base;
-  let at = node;
-  for (let i = 0; i < steps.length; i++) {
-    const child = at.children.get(steps[i]!)!;
-    expr = `${expr}.${q(steps[i]!)}`;
-    const whole = child.leaf !== undefined && (child.children.size > 0 || i === steps.length - 1);
-    if (whole && i < steps.length - 1) {
-      // Read whole as JSON: the rest of the path is looked up inside it.
-      const inner = `json_extract(${expr}, ${jsonPath(steps.slice(i + 1))})`;
-      return want === 'json' ? inner : textOf(inner);
-    }
-    at = child;
-  }
-  if (at.leaf === 'json' && want === 'varchar') return textOf(expr);
-  if (at.leaf === 'varchar' && want === 'json')
-    throw new Error(`internal: ${steps.join('.')} is read as text`);
-  return expr;
-}
-
 /** Compiles a source definition into its {@link SqlPlan}; throws {@link SqlPlanUnsupported} for shapes it does not cover. */
 export function compileSqlPlan(source: SourceDefinition): SqlPlan {
   const decode = source.decode;
-  const cw = decode.envelope === 'cloudwatch_logs';
   if (decode.records?.includes('.')) throw new SqlPlanUnsupported('a nested records path');
   if (decode.framing === 'lines') throw new SqlPlanUnsupported('text lines');
   if (decode.message_format === 'text') throw new SqlPlanUnsupported('text messages read by a pattern');
-  if (cw && decode.records !== undefined) throw new SqlPlanUnsupported('records inside CloudWatch envelopes');
   for (const col of source.readready.columns) {
     for (const alt of alternatives(col)) {
       if (alt.as !== 'value' && col.type !== 'string')
@@ -248,76 +184,15 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
     }
   }
   const tree = pathTree(source);
+  // The envelope's part: the documents' shape, their unnest into events, and the events' fields.
+  const envelope = envelopeOf(source).sql(source, tree);
   // The events' leaves: each distinct (path, mode) becomes one column of the events table.
   const leaves = new Map<string, { alias: string; sql: string }>();
-  const ENVELOPE_FIELDS = new Set(['owner', 'logGroup', 'logStream']);
-  const LOG_EVENT_FIELDS = new Set(['id', 'timestamp', 'message']);
-  let docColumns: string;
-  let unnest: string;
-  let eventBase: (steps: string[], want: Mode) => string;
-  if (cw) {
-    const msg = tree.children.get('msg');
-    const logEvent: PathNode = { children: new Map() };
-    for (const name of LOG_EVENT_FIELDS) {
-      const n = tree.children.get(name);
-      logEvent.children.set(name, n ? { ...n } : { children: new Map(), leaf: 'varchar' });
-    }
-    // The message is the text the session message is parsed from.
-    const message = logEvent.children.get('message')!;
-    if (message.leaf === 'json' || message.children.size > 0)
-      throw new SqlPlanUnsupported('message read other than as text');
-    const envelope = [...ENVELOPE_FIELDS].map((name) => {
-      const n = tree.children.get(name);
-      return `${quoteLiteral(name)}: ${quoteLiteral(n ? duckType(n) : 'VARCHAR')}`;
-    });
-    docColumns = `{'messageType': 'VARCHAR', ${envelope.join(', ')}, 'logEvents': ${quoteLiteral(`${duckType(logEvent)}[]`)}}`;
-    const parsed =
-      decode.parse_message && msg !== undefined
-        ? `CASE WHEN starts_with(e.${q('message')}, '{') AND json_valid(e.${q('message')}) THEN from_json(e.${q('message')}, ${quoteLiteral(JSON.stringify(jsonStructure(msg)))}) END`
-        : 'NULL';
-    const mt = q('messageType');
-    const data = `${mt} = 'DATA_MESSAGE' AND ${q('logEvents')} IS NOT NULL`;
-    // Every document yields rows: its log events, or one flagged row (a CONTROL_MESSAGE, or an
-    // unknown envelope that sends its file to the JavaScript decoder).
-    unnest = `SELECT d.*, ${parsed} AS msg FROM (
-      SELECT file, coalesce(${mt} = 'CONTROL_MESSAGE', false) AS doc_control,
-        NOT coalesce(${mt} = 'CONTROL_MESSAGE' OR (${data}), false) AS doc_unknown,
-        ${q('owner')}, ${q('logGroup')}, ${q('logStream')},
-        unnest(CASE WHEN ${data} THEN ${q('logEvents')} ELSE [NULL] END) AS e
-      FROM %DOCS%) d`;
-    eventBase = (steps, want) => {
-      const [head, ...rest] = steps as [string, ...string[]];
-      if (ENVELOPE_FIELDS.has(head) || LOG_EVENT_FIELDS.has(head)) {
-        if (rest.length > 0) return 'NULL'; // a property of a string is undefined in JavaScript too
-        const base = ENVELOPE_FIELDS.has(head) ? `ev.${q(head)}` : `ev.e.${q(head)}`;
-        const node = ENVELOPE_FIELDS.has(head) ? tree.children.get(head)! : logEvent.children.get(head)!;
-        if (node.leaf === 'json' && want === 'varchar') return textOf(base);
-        return base;
-      }
-      if (head === 'msg' && msg !== undefined && decode.parse_message) {
-        if (rest.length === 0) throw new SqlPlanUnsupported('msg read whole');
-        return accessor('ev.msg', msg, rest, want);
-      }
-      return 'NULL';
-    };
-  } else if (decode.records !== undefined) {
-    docColumns = `{${quoteLiteral(decode.records)}: ${quoteLiteral(`${duckType(tree)}[]`)}}`;
-    const records = q(decode.records);
-    unnest = `SELECT file, false AS doc_control, ${records} IS NULL AS doc_unknown,
-      unnest(coalesce(${records}, [NULL])) AS r FROM %DOCS%`;
-    eventBase = (steps, want) => accessor('ev.r', tree, steps, want);
-  } else {
-    if (tree.leaf !== undefined) throw new SqlPlanUnsupported('the whole document read as a value');
-    docColumns = `{${[...tree.children].map(([name, n]) => `${quoteLiteral(name)}: ${quoteLiteral(duckType(n))}`).join(', ')}}`;
-    unnest = `SELECT file, false AS doc_control, false AS doc_unknown,
-      struct_pack(${[...tree.children.keys()].map((n) => `${q(n)} := ${q(n)}`).join(', ')}) AS r FROM %DOCS%`;
-    eventBase = (steps, want) => accessor('ev.r', tree, steps, want);
-  }
   const leaf = (path: string, want: Mode): string => {
     const id = `${want}:${path}`;
     let l = leaves.get(id);
     if (l === undefined) {
-      l = { alias: `l${leaves.size}`, sql: eventBase(path.split('.'), want) };
+      l = { alias: `l${leaves.size}`, sql: envelope.value(path.split('.'), want) };
       leaves.set(id, l);
     }
     return q(l.alias);
@@ -370,12 +245,12 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
   return {
     source,
     columns,
-    docColumns,
+    docColumns: envelope.docColumns,
     events(docs) {
       const cols = [...leaves.values()].map((l) => `${l.sql} AS ${q(l.alias)}`);
-      const nullCheck = cw ? 'ev.e IS NULL' : 'ev.r IS NULL';
+      const nullCheck = envelope.noEvent;
       return `SELECT ev.file, ev.doc_control, ev.doc_unknown, ${nullCheck} AS ev_null${cols.length > 0 ? `, ${cols.join(', ')}` : ''}
-        FROM (${unnest.replaceAll('%DOCS%', docs)}) ev`;
+        FROM (${envelope.unnest.replaceAll('%DOCS%', docs)}) ev`;
     },
     rows(events) {
       const docOnly = 'doc_control OR doc_unknown';
