@@ -4,6 +4,14 @@ import { z } from 'zod';
 import { keyFilterSchema } from '../sources/schema.ts';
 import { ConfigError } from './errors.ts';
 
+/**
+ * The decoders a transform can run (`transform.engine`, `--engine`): each has its implementation in
+ * `transform/decoders/` (a registry keyed by this list, so the two cannot drift apart).
+ */
+export const TRANSFORM_ENGINES = ['duckdb', 'js'] as const;
+/** One of {@link TRANSFORM_ENGINES}. */
+export type TransformEngine = (typeof TRANSFORM_ENGINES)[number];
+
 const listFilter = z
   .object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
   .strict();
@@ -138,8 +146,8 @@ export const configSchema = z
         workers: z.number().int().positive().default(1),
         /** DuckDB threads (the SQL engine and the Parquet writer); 0 means all cores. */
         writerThreads: z.number().int().min(0).default(0),
-        /** `duckdb`: SQL generated from the source definitions does the bulk; `js`: the JavaScript decoder does all. */
-        engine: z.enum(['duckdb', 'js']).default('duckdb'),
+        /** Which decoder does the bulk (transform/decoders/): `duckdb`, SQL generated from the source definitions; `js`, the JavaScript decoder. */
+        engine: z.enum(TRANSFORM_ENGINES).default('duckdb'),
         /** Tries of a failed batch before it is split in two, or (one file) set aside for `loglake replay`. */
         maxAttempts: z.number().int().positive().default(3),
       })

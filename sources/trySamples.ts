@@ -1,7 +1,7 @@
 import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
 import type { FileCounts } from '../lake/runManifest.ts';
-import { decodeFile, emptyCounts } from '../transform/decodeFile.ts';
-import { compileProjector, type Event, type Projector } from '../transform/project.ts';
+import { decodeFile, emptyCounts } from '../transform/decoders/js/decodeFile.ts';
+import { compileProjector, type Event, type Projector } from '../transform/decoders/js/project.ts';
 import { closest } from './closest.ts';
 import type { SourceDefinition } from './loader.ts';
 import { matchSource, type PrecedenceConflict, precedenceConflicts } from './match.ts';

@@ -1,3 +1,4 @@
+export type { TransformEngine } from '../lake/config.ts';
 export type {
   FileCounts,
   QuarantinedFile,
@@ -11,22 +12,36 @@ export {
   processClaims,
   TransformStalledError,
 } from './claimLoop.ts';
-export { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
+export {
+  type ChunkDecoder,
+  type ChunkOutcome,
+  type ChunkRef,
+  type ChunkRows,
+  DECODER_NAMES,
+  DECODERS,
+  type DecoderDeps,
+  type DecoderEntry,
+} from './decoders/index.ts';
+export { type DecodeEngine, InProcessEngine } from './decoders/js/decodeEngine.ts';
 export {
   type DecodedFile,
   decodeFile,
   decodeText,
   type EventQuarantine,
-} from './decodeFile.ts';
-export { decodeRawFile, type FileOutcome } from './decodeRawFile.ts';
-export { type Compression, decompress, sniffCompression } from './decompress.ts';
+} from './decoders/js/decodeFile.ts';
+export { decodeRawFile, type FileOutcome } from './decoders/js/decodeRawFile.ts';
+export { type Compression, decompress, sniffCompression } from './decoders/js/decompress.ts';
 export {
   compilePath,
   compileProjector,
   type Event,
   type Projection,
   type Projector,
-} from './project.ts';
+} from './decoders/js/project.ts';
+export { splitConcatenated } from './decoders/js/splitConcatenated.ts';
+export { Spool, type SpoolFile } from './decoders/js/spool.ts';
+export { WorkerEngine } from './decoders/js/workerEngine.ts';
+export { ENVELOPES, type Envelope, envelopeOf } from './envelopes/index.ts';
 export { fileDay, quarantinedKeys, type ReplayRequest, replay } from './replay.ts';
 export {
   addTotals,
@@ -35,8 +50,6 @@ export {
   type TransformSummary,
   transformContext,
 } from './runTransform.ts';
-export { splitConcatenated } from './splitConcatenated.ts';
-export { Spool, type SpoolFile } from './spool.ts';
 export {
   emptyStages,
   emptyTotals,
@@ -47,5 +60,4 @@ export {
   type TransformOptions,
   transformBatch,
 } from './transformBatch.ts';
-export { WorkerEngine } from './workerEngine.ts';
 export { type ParquetOutput, writeParquet } from './writeParquet.ts';

@@ -1,3 +1,4 @@
+import type { TransformEngine } from '../lake/config.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { RunManifest, SourceTotals, TransformStages } from '../lake/runManifest.ts';
 import { processClaims } from './claimLoop.ts';
@@ -7,7 +8,6 @@ import {
   emptyTotals,
   isReconciled,
   type TransformContext,
-  type TransformEngine,
   transformBatch,
 } from './transformBatch.ts';
 

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type PartitionLocation, partitionLocationFor } from '../compact/partitionLocationFor.ts';
+import type { TransformEngine } from '../lake/config.ts';
 import { isGlobLike } from '../lake/duckPaths.ts';
-import { errorMessage, ObjectNotFoundError } from '../lake/errors.ts';
+import { errorMessage } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } from '../lake/ports.ts';
 import type { FileCounts, RunManifest, SourceTotals, TransformStages } from '../lake/runManifest.ts';
 import {
@@ -15,12 +16,10 @@ import {
   runTableRows,
 } from '../lake/runTables.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
-import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
-import { type FileOutcome, tooLargeToRead } from './decodeRawFile.ts';
-import type { SpoolFile } from './spool.ts';
-import { compileSqlPlan, type SqlPlan, SqlPlanUnsupported } from './sqlPlan.ts';
-import { WorkerEngine } from './workerEngine.ts';
+import { type ChunkOutcome, DECODERS } from './decoders/index.ts';
+import type { FileOutcome } from './decoders/js/decodeRawFile.ts';
+import type { SpoolFile } from './decoders/js/spool.ts';
+import { landedFileReader } from './readLandedFile.ts';
 import { type ParquetOutput, type SqlRows, writeParquet } from './writeParquet.ts';
 
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
@@ -42,29 +41,6 @@ export interface TransformContext {
   duck: DuckDBConnection;
   /** Local scratch folder (Lambda: /tmp). */
   tmpDir: string;
-}
-
-/** Which decoder does the bulk of a batch. */
-export type TransformEngine = 'duckdb' | 'js';
-
-const plansOf = new WeakMap<readonly SourceDefinition[], Map<string, SqlPlan>>();
-
-/** The SQL plans of the sources that have one (compiled once per source list). */
-function sqlPlans(sources: readonly SourceDefinition[]): Map<string, SqlPlan> {
-  let plans = plansOf.get(sources);
-  if (plans === undefined) {
-    plans = new Map();
-    for (const s of sources) {
-      try {
-        plans.set(s.name, compileSqlPlan(s));
-      } catch (err) {
-        // A shape the SQL engine does not cover: the JavaScript decoder handles the whole source.
-        if (!(err instanceof SqlPlanUnsupported)) throw err;
-      }
-    }
-    plansOf.set(sources, plans);
-  }
-  return plans;
 }
 
 export interface TransformOptions {
@@ -180,57 +156,25 @@ export async function transformBatch(
   const eventQuarantine: string[] = [];
   // Every file DuckDB reads lives under this folder: it must not look like a pattern to DuckDB.
   const dir = join(isGlobLike(ctx.tmpDir) ? tmpdir() : ctx.tmpDir, `batch-${claim.batchId}`);
-  // With the DuckDB engine the JavaScript decoder only takes the few files DuckDB sets aside:
-  // worker threads would cost more to start than they save.
-  const engine: DecodeEngine =
-    workers > 1 && engineKind === 'js'
-      ? WorkerEngine.start({ workers, dir, sources: ctx.sources, maxUncompressedBytes })
-      : new InProcessEngine(dir, maxUncompressedBytes);
   const stages = emptyStages();
   let failure: unknown;
-
   const rawStore = (file: LandedFile) => (ctx.rawFor ? ctx.rawFor(file) : ctx.raw);
-  const read = async (file: LandedFile): Promise<Fetched> => {
-    const source = sources.get(file.source);
-    if (source === undefined) {
-      const message = `no source named ${file.source}`;
-      return { ok: false, file, outcome: { ok: false, reason: 'unknown_source', message, eventsDecoded: 0 } };
-    }
-    const store = rawStore(file);
-    if (store === undefined) {
-      const message = `bucket ${file.bucket} is not a configured source bucket`;
-      return { ok: false, file, outcome: { ok: false, reason: 'read_failed', message, eventsDecoded: 0 } };
-    }
-    // An object too big to hold is quarantined before it is read, so no file can exhaust memory.
-    if (file.size > maxRawObjectBytes)
-      return { ok: false, file, outcome: tooLargeToRead(file.size, maxRawObjectBytes) };
-    try {
-      return { ok: true, file, source, bytes: await store.get(file.key) };
-    } catch (err) {
-      if (!(err instanceof ObjectNotFoundError)) throw err;
-      const outcome = {
-        ok: false as const,
-        reason: 'read_failed' as const,
-        message: 'raw object not found',
-        eventsDecoded: 0,
-      };
-      return { ok: false, file, outcome };
-    }
-  };
-  // Reading is I/O: keep `prefetch` reads in flight, and hand each file to the engine as it arrives.
-  const decodeOne = async (
-    fetched: Promise<Fetched>,
-  ): Promise<{ file: LandedFile; compressed: number; outcome: FileOutcome }> => {
-    const t0 = performance.now();
-    const f = await fetched;
-    stages.readWaitMs += performance.now() - t0;
-    if (!f.ok) return { file: f.file, compressed: 0, outcome: f.outcome };
-    return {
-      file: f.file,
-      compressed: f.bytes.byteLength,
-      outcome: await engine.decode(f.file.key, f.source, f.bytes),
-    };
-  };
+  // One DuckDB COPY at a time, each running on DuckDB's threads while JavaScript decodes on.
+  let writing: Promise<void> = Promise.resolve();
+  const decoder = DECODERS[engineKind].create({
+    batchId: claim.batchId,
+    sources: ctx.sources,
+    duck: ctx.duck,
+    duckIdle: () => writing,
+    dir,
+    read: landedFileReader({ sources, storeOf: rawStore, maxRawObjectBytes }),
+    localPath: (file) => rawStore(file)?.localPath?.(file.key),
+    prefetch,
+    workers,
+    maxUncompressedBytes,
+    maxRawObjectBytes,
+    stages,
+  });
 
   const account = (file: LandedFile, compressed: number, outcome: FileOutcome) => {
     const t = bySource[file.source] ?? emptyTotals();
@@ -282,11 +226,7 @@ export async function transformBatch(
   };
 
   try {
-    const window: Promise<{ file: LandedFile; compressed: number; outcome: FileOutcome }>[] = [];
-    const depth = Math.max(prefetch, workers * 4);
     const sinkOutputs: ParquetOutput[] = [];
-    // One DuckDB COPY at a time, each running on DuckDB's threads while JavaScript decodes on.
-    let writing: Promise<void> = Promise.resolve();
     const write = (spools: SpoolFile[], chunk: number, sqlRows: SqlRows[] = []) => {
       writing = writing.then(async () => {
         const t0 = performance.now();
@@ -298,50 +238,15 @@ export async function transformBatch(
       writing.catch(() => undefined);
     };
     let done = 0;
+    const onFile = (o: ChunkOutcome) => {
+      account(o.file, o.compressed, o.outcome);
+      opts.onProgress?.(++done, claim.files.length);
+    };
     const chunks = Math.max(1, Math.ceil(claim.files.length / chunkFiles));
     for (let chunk = 0; chunk < chunks; chunk++) {
-      const end = Math.min(claim.files.length, (chunk + 1) * chunkFiles);
-      let next = chunk * chunkFiles;
-      let sqlRows: SqlRows[] = [];
-      if (engineKind === 'duckdb') {
-        // DuckDB runs the chunk on its own threads; its COPY of the last chunk is done by now.
-        await writing;
-        const r = await decodeChunkSql(
-          {
-            duck: ctx.duck,
-            localPath: (file) => rawStore(file)?.localPath?.(file.key),
-            dir,
-            read,
-            plans: sqlPlans(ctx.sources),
-            maxRawObjectBytes,
-            engine,
-            prefetch,
-            stages,
-          },
-          claim.files.slice(next, end),
-          `${claim.batchId.slice(0, 12)}_${chunk}`,
-        );
-        for (const o of r.outcomes) {
-          account(o.file, o.compressed, o.outcome);
-          done++;
-          opts.onProgress?.(done, claim.files.length);
-        }
-        sqlRows = r.sqlRows;
-        next = end;
-      }
-      while (done < end) {
-        while (next < end && window.length < depth) window.push(decodeOne(read(claim.files[next++]!)));
-        const r = await window.shift()!;
-        account(r.file, r.compressed, r.outcome);
-        done++;
-        opts.onProgress?.(done, claim.files.length);
-      }
-      if (chunk < chunks - 1) write(await engine.rotate(), chunk, sqlRows);
-      else {
-        const last = await engine.finish();
-        for (const k of ['decompressMs', 'decodeMs', 'spoolMs'] as const) stages[k] += last.stages[k];
-        write(last.spools, chunk, sqlRows);
-      }
+      const files = claim.files.slice(chunk * chunkFiles, (chunk + 1) * chunkFiles);
+      const rows = await decoder.decode(files, { index: chunk, last: chunk === chunks - 1 }, onFile);
+      write(rows.spools, chunk, rows.sqlRows);
     }
     await writing;
     sinkOutputs.sort(
@@ -430,7 +335,7 @@ export async function transformBatch(
   } catch (err) {
     failure = err;
     // The failure is what matters: a second one while cleaning up must not hide it.
-    await engine.abort().catch(() => undefined);
+    await decoder.abort().catch(() => undefined);
     throw err;
   } finally {
     await rm(dir, { recursive: true, force: true }).catch((cleanup: unknown) => {

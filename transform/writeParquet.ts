@@ -5,7 +5,7 @@ import { literalFilePath } from '../lake/duckPaths.ts';
 import { DUCK_TYPES } from '../lake/duckTypes.ts';
 import type { ColumnType } from '../lake/ports.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
-import type { SpoolFile } from './spool.ts';
+import type { SpoolFile } from './decoders/js/spool.ts';
 
 /** One finished output: a local Parquet file of one table and one calendar day. */
 export interface ParquetOutput {

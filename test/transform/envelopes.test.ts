@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecodeError } from '../../lake/errors.ts';
 import { parseSourceDefinition } from '../../sources/loader.ts';
 import { ENVELOPE_KINDS, type EnvelopeKind } from '../../sources/schema.ts';
+import { DECODER_NAMES } from '../../transform/decoders/index.ts';
+import type { Event } from '../../transform/decoders/js/project.ts';
 import { ENVELOPES } from '../../transform/envelopes/index.ts';
-import type { Event } from '../../transform/project.ts';
 import { ctFile, ctKey, ctRecord } from '../helpers/cloudtrailFiles.ts';
 import { acceptanceFirehoseFile, controlMessage, dataMessage, multiMemberGzip } from '../helpers/firehose.ts';
 import { queryRows, type RawFile, runPipeline } from '../helpers/pipeline.ts';
@@ -111,8 +112,6 @@ const CASES: Record<EnvelopeKind, EnvelopeCase[]> = {
   ],
 };
 
-const TRANSFORM_ENGINES = ['duckdb', 'js'] as const;
-
 let sourcesDir: string;
 beforeAll(async () => {
   sourcesDir = await mkdtemp(join(tmpdir(), 'loglake-envelopes-'));
@@ -132,7 +131,7 @@ describe.each(ENVELOPE_KINDS.map((kind) => [kind]))('envelope %s', (kind) => {
     // prepare
     const files = c.files();
     const rowsBy: Record<string, unknown[]> = {};
-    for (const engine of TRANSFORM_ENGINES) {
+    for (const engine of DECODER_NAMES) {
       // act
       const run = await runPipeline(engine, files, { sourcesDirs: [sourcesDir] });
       try {
@@ -149,7 +148,7 @@ describe.each(ENVELOPE_KINDS.map((kind) => [kind]))('envelope %s', (kind) => {
         await run.done();
       }
     }
-    const [first, ...others] = TRANSFORM_ENGINES;
+    const [first, ...others] = DECODER_NAMES;
     expect(rowsBy[first!]).toHaveLength(c.rows);
     for (const engine of others) expect(rowsBy[engine]).toEqual(rowsBy[first!]);
   });

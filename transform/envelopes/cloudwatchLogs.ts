@@ -1,7 +1,7 @@
 import { DecodeError } from '../../lake/errors.ts';
 import { quoteLiteral } from '../../lake/sqlQuote.ts';
-import { messageFields } from '../framings/messageFields.ts';
-import { hasLoneSurrogateEscape, parseJson } from '../jsonText.ts';
+import { messageFields } from '../decoders/js/framings/messageFields.ts';
+import { hasLoneSurrogateEscape, parseJson } from '../decoders/js/jsonText.ts';
 import {
   accessor,
   duckType,
@@ -10,7 +10,7 @@ import {
   q,
   SqlPlanUnsupported,
   textOf,
-} from '../sqlPaths.ts';
+} from '../decoders/sql/sqlPaths.ts';
 import { type Envelope, isObject } from './envelope.ts';
 
 /** Fields of the envelope every log event carries. */

@@ -1,7 +1,7 @@
 import type { SourceDefinition } from '../../sources/loader.ts';
-import type { CutMode } from '../jsonCutter.ts';
-import type { Event } from '../project.ts';
-import type { Mode, PathNode } from '../sqlPaths.ts';
+import type { CutMode } from '../decoders/js/jsonCutter.ts';
+import type { Event } from '../decoders/js/project.ts';
+import type { Mode, PathNode } from '../decoders/sql/sqlPaths.ts';
 
 type Decode = SourceDefinition['decode'];
 

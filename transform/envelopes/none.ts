@@ -1,7 +1,7 @@
 import { DecodeError } from '../../lake/errors.ts';
 import { quoteLiteral } from '../../lake/sqlQuote.ts';
-import { compilePath } from '../project.ts';
-import { accessor, duckType, q, SqlPlanUnsupported } from '../sqlPaths.ts';
+import { compilePath } from '../decoders/js/project.ts';
+import { accessor, duckType, q, SqlPlanUnsupported } from '../decoders/sql/sqlPaths.ts';
 import { type Envelope, isObject } from './envelope.ts';
 
 /**
