@@ -42,6 +42,11 @@ export interface ReviewServiceOptions {
   contextLimit?: number;
   /** Default span of the list when no `from` is given. Default 90 days. */
   defaultListDays?: number;
+  /**
+   * The longest a session can last (Session Manager's `maxSessionDuration` is at most 1,440 minutes):
+   * no keystroke line of a session without a TerminateSession is searched for later. Default 24.
+   */
+  maxSessionHours?: number;
   now?: () => Date;
 }
 
@@ -75,6 +80,7 @@ export class ReviewService {
       contextWindowMinutes: opts.contextWindowMinutes ?? 60,
       contextLimit: opts.contextLimit ?? 500,
       defaultListDays: opts.defaultListDays ?? 90,
+      maxSessionHours: opts.maxSessionHours ?? 24,
       now: opts.now ?? (() => new Date()),
     };
   }
@@ -135,10 +141,15 @@ export class ReviewService {
       let logEvents = 0;
       let end = new Date(iso(row.start_time));
       if (sessionId !== undefined) {
-        const rows = (await engine.query(SESSION_LINES_SQL, [sessionId, startDay])).rows;
+        const ended = (await engine.query(SESSION_END_SQL, [sessionId, startDay])).rows[0]?.ended_at;
+        // No line is logged after the session ends, and none after Session Manager's longest
+        // session: the lines' days are bounded, so only those days' CloudWatch files are read.
+        const latest = new Date(iso(row.start_time)).getTime() + this.#o.maxSessionHours * 3_600_000;
+        const lastDay = day(new Date(ended == null ? latest : Math.min(latest, Date.parse(iso(ended)))));
+        const rows = (await engine.query(SESSION_LINES_SQL, [sessionId, startDay, lastDay])).rows;
         const raw = new Map<string, unknown>();
         if (rows.some((r) => r.sessiondata == null)) {
-          for (const r of (await engine.query(SESSION_RAW_MESSAGES_SQL, [sessionId, startDay])).rows)
+          for (const r of (await engine.query(SESSION_RAW_MESSAGES_SQL, [sessionId, startDay, lastDay])).rows)
             raw.set(String(r.logeventid), r.message);
         }
         for (const r of rows) {
@@ -148,9 +159,6 @@ export class ReviewService {
           for (const line of String(text ?? '').split('\n')) lines.push({ time, text: line });
           if (new Date(time) > end) end = new Date(time);
         }
-        // A separate query: folding TerminateSession into the StartSession scan (eventname IN …)
-        // measured slower than this second, selective one.
-        const ended = (await engine.query(SESSION_END_SQL, [sessionId, startDay])).rows[0]?.ended_at;
         if (ended != null && new Date(iso(ended)) > end) end = new Date(iso(ended));
       }
       const start = new Date(iso(row.start_time));

@@ -8,6 +8,13 @@
 import { EMPLOYEE_IDENTITY_SQL } from './identity.ts';
 import { REVIEWS_TABLE } from './reviewTables.ts';
 
+/**
+ * The session events extract of CloudTrail (`readready.extracts` of the built-in definition): the
+ * StartSession, ResumeSession and TerminateSession rows, a few among millions, so finding a session
+ * reads a small table instead of every CloudTrail row of its days.
+ */
+export const SESSIONS_TABLE = 'from_cloudtrail_sessions';
+
 /** Days a manager has to review a session. */
 export const REVIEW_DAYS = 7;
 
@@ -30,7 +37,7 @@ starts AS (
     min_by(errorcode, eventtime) AS error_code,
     min_by(errormessage, eventtime) AS error_message,
     min_by(calendarday, eventtime) AS calendarday
-  FROM from_cloudtrail_readready
+  FROM ${SESSIONS_TABLE}
   WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND ${where}
   GROUP BY coalesce(sessionid, eventid)
 ),
@@ -101,13 +108,13 @@ LIMIT ?`;
  */
 export const SESSION_DAY_SQL = `
 SELECT min(calendarday) AS calendarday
-FROM from_cloudtrail_readready
+FROM ${SESSIONS_TABLE}
 WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND sessionid = ?`;
 
 /** The day of a StartSession without a session id (a failed one), by its eventid (bind it). */
 export const FAILED_SESSION_DAY_SQL = `
 SELECT min(calendarday) AS calendarday
-FROM from_cloudtrail_readready
+FROM ${SESSIONS_TABLE}
 WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'StartSession' AND sessionid IS NULL AND eventid = ?`;
 
 /**
@@ -118,21 +125,21 @@ export const SESSION_ONE_SQL = `WITH ${STARTS('calendarday = ? AND (sessionid = 
 SELECT * FROM reviewed`;
 
 /**
- * Keystroke lines of one session, in order: bind sessionid, first day. `message` is left out: it
+ * Keystroke lines of one session, in order: bind sessionid, first day, last day. `message` is left out: it
  * holds the whole agent JSON of every row, and reading it for a large session costs several times
  * the rest; {@link SESSION_RAW_MESSAGES_SQL} fetches it only for the rare rows without `sessiondata`.
  */
 export const SESSION_LINES_SQL = `
 SELECT eventtime, logeventid, sessiondata
 FROM from_cloudwatch_readready
-WHERE sessionid = ? AND calendarday >= ?
+WHERE sessionid = ? AND calendarday >= ? AND calendarday <= ?
 ORDER BY eventtime, logeventid`;
 
-/** The messages of a session's rows that have no `sessiondata` (not JSON): bind sessionid, first day. */
+/** The messages of a session's rows that have no `sessiondata` (not JSON): bind sessionid, first and last day. */
 export const SESSION_RAW_MESSAGES_SQL = `
 SELECT logeventid, message
 FROM from_cloudwatch_readready
-WHERE sessionid = ? AND calendarday >= ? AND sessiondata IS NULL`;
+WHERE sessionid = ? AND calendarday >= ? AND calendarday <= ? AND sessiondata IS NULL`;
 
 /** Line counts of a page of sessions: add one `?` per session id. */
 export function lineCountsSql(count: number): string {
@@ -145,7 +152,7 @@ GROUP BY sessionid`;
 /** When a session was terminated: bind sessionid, first day. */
 export const SESSION_END_SQL = `
 SELECT max(eventtime) AS ended_at
-FROM from_cloudtrail_readready
+FROM ${SESSIONS_TABLE}
 WHERE eventsource = 'ssm.amazonaws.com' AND eventname = 'TerminateSession' AND sessionid = ? AND calendarday >= ?`;
 
 /**

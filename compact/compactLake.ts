@@ -1,4 +1,4 @@
-import type { SourceDefinition } from '../sources/loader.ts';
+import { readreadyTablesOf, type SourceDefinition } from '../sources/loader.ts';
 import {
   type CompactContext,
   type CompactOptions,
@@ -21,7 +21,8 @@ export interface CompactSelection {
   keepGoing?: () => boolean;
 }
 
-const inRange = (d: string, s: CompactSelection) =>
+/** Whether a day is in the selection. */
+export const inRange = (d: string, s: CompactSelection): boolean =>
   (s.day === undefined || d === s.day) &&
   (s.from === undefined || d >= s.from) &&
   (s.to === undefined || d <= s.to);
@@ -36,18 +37,23 @@ export async function compactLake(
   selection: CompactSelection = {},
   opts: CompactOptions = {},
 ): Promise<PartitionReport[]> {
-  const chosen = sources.filter((s) => selection.table === undefined || s.readreadyTable === selection.table);
+  const chosen = sources.flatMap((source) =>
+    readreadyTablesOf(source)
+      .filter((table) => selection.table === undefined || table === selection.table)
+      .map((table) => ({ source, table })),
+  );
   if (selection.table !== undefined && chosen.length === 0) {
     throw new Error(`no readready table named ${selection.table}`);
   }
   const reports: PartitionReport[] = [];
-  for (const source of chosen) {
-    const days = (await ctx.catalog.listPartitions(ctx.database, source.readreadyTable))
+  // An extract has its readready table's columns: it is sorted the same way.
+  for (const { source, table } of chosen) {
+    const days = (await ctx.catalog.listPartitions(ctx.database, table))
       .map((p) => p.values[0])
       .filter((d): d is string => d !== undefined && inRange(d, selection));
     for (const day of days) {
       if (selection.keepGoing?.() === false) return reports;
-      reports.push(await compactPartition(ctx, source.readreadyTable, day, sortColumnsFor(source), opts));
+      reports.push(await compactPartition(ctx, table, day, sortColumnsFor(source), opts));
     }
   }
   return reports;

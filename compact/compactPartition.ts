@@ -177,15 +177,20 @@ export async function compactPartition(
   }
 }
 
-/** Merges `files` into sorted `compact-<n>-<i>.parquet` files of `next`; the row counts must agree. */
-async function mergeFiles(
+/**
+ * Merges `files` (their rows matching `where`, an SQL predicate built with the quoting helpers, when
+ * given) into sorted `compact-<n>-<i>.parquet` files of `next`; the row counts must agree. No row
+ * may mean no file.
+ */
+export async function mergeFiles(
   ctx: CompactContext,
   files: readonly { key: string }[],
   sortBy: readonly string[],
   next: Generation,
-  opts: { targetBytes: number; rowGroupRows: number; scratch: string },
+  opts: { targetBytes: number; rowGroupRows: number; scratch: string; where?: string },
 ): Promise<{ rows: number; keys: string[] }> {
   const { targetBytes, rowGroupRows, scratch } = opts;
+  const filter = opts.where === undefined ? '' : ` WHERE ${opts.where}`;
   const locals = [];
   try {
     for (const [i, f] of files.entries()) {
@@ -193,21 +198,24 @@ async function mergeFiles(
     }
     // Hive partitioning off: `calendarday` is the partition's, not a column of the files.
     const source = `read_parquet([${locals.map((l) => literalFilePath(l.path)).join(', ')}], hive_partitioning = false, union_by_name = true)`;
-    const rowsIn = await countRows(ctx.duck, `SELECT count(*) AS n FROM ${source}`);
+    const rowsIn = await countRows(ctx.duck, `SELECT count(*) AS n FROM ${source}${filter}`);
     const out = join(scratch, 'out');
     const order =
       sortBy.length > 0 ? ` ORDER BY ${sortBy.map((c) => `${quoteIdent(c)} NULLS LAST`).join(', ')}` : '';
     await ctx.duck.run(
-      `COPY (SELECT * FROM ${source}${order}) TO ${literalFilePath(out)} ` +
+      `COPY (SELECT * FROM ${source}${filter}${order}) TO ${literalFilePath(out)} ` +
         `(FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${Math.max(1, Math.floor(targetBytes))}, ` +
         `ROW_GROUP_SIZE ${Math.max(1, Math.floor(rowGroupRows))}, ` +
         `FILENAME_PATTERN 'part_{i}')`,
     );
     const outputs = (await readdir(out)).filter((n) => n.endsWith('.parquet')).sort(byIndex);
-    const rowsOut = await countRows(
-      ctx.duck,
-      `SELECT count(*) AS n FROM read_parquet([${outputs.map((n) => literalFilePath(join(out, n))).join(', ')}])`,
-    );
+    const rowsOut =
+      outputs.length === 0
+        ? 0
+        : await countRows(
+            ctx.duck,
+            `SELECT count(*) AS n FROM read_parquet([${outputs.map((n) => literalFilePath(join(out, n))).join(', ')}])`,
+          );
     if (rowsOut !== rowsIn) {
       throw new CompactionError(`compaction wrote ${rowsOut} rows from ${rowsIn}: not switching`, {
         prefix: next.prefix,

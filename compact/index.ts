@@ -22,4 +22,5 @@ export {
   type PartitionReport,
 } from './compactPartition.ts';
 export { type PartitionLocation, partitionLocationFor } from './partitionLocationFor.ts';
+export { type ExtractReport, type RebuildContext, rebuildExtracts } from './rebuildExtracts.ts';
 export { sortColumnsFor } from './sortColumns.ts';

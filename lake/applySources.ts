@@ -1,5 +1,5 @@
 import { assertPrecedence, type SourceDefinition } from '../sources/loader.ts';
-import { rawTableDef, readreadyTableDef } from '../sources/tables.ts';
+import { sourceTableDefs } from '../sources/tables.ts';
 import type { Lake } from './lake.ts';
 import type { TableDef } from './ports.ts';
 
@@ -13,10 +13,7 @@ export interface SourcesChange {
 
 function tablesOf(lake: Lake, source: SourceDefinition): TableDef[] {
   const db = lake.config.database;
-  return [
-    rawTableDef(source, db, lake.raw.uri('')),
-    readreadyTableDef(source, db, lake.readready.uri(`${source.readreadyTable}/`)),
-  ];
+  return sourceTableDefs(source, db, lake.raw.uri(''), (t) => lake.readready.uri(`${t}/`));
 }
 
 /**

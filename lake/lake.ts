@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { rawTableDef, readreadyTableDef } from '../sources/tables.ts';
+import { sourceTableDefs } from '../sources/tables.ts';
 import { applySources } from './applySources.ts';
 import type { FileFilterConfig, LoglakeConfig } from './config.ts';
 import { type LiveConfigStore, liveState } from './liveConfig.ts';
@@ -43,10 +43,8 @@ export async function ensureTables(lake: Lake): Promise<void> {
   const db = lake.config.database;
   await lake.catalog.ensureDatabase(db);
   for (const source of lake.sources) {
-    await lake.catalog.ensureTable(rawTableDef(source, db, lake.raw.uri('')));
-    await lake.catalog.ensureTable(
-      readreadyTableDef(source, db, lake.readready.uri(`${source.readreadyTable}/`)),
-    );
+    for (const def of sourceTableDefs(source, db, lake.raw.uri(''), (t) => lake.readready.uri(`${t}/`)))
+      await lake.catalog.ensureTable(def);
   }
   // The reconciliation tables: JSON lines the transform writes beside its run manifests.
   for (const def of runTableDefs(db, (name) => lake.control.uri(`tables/${name}/`))) {

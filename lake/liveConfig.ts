@@ -79,7 +79,7 @@ export function parseLiveConfig(
   }
   const owners = new Map<string, string>();
   for (const s of merged) {
-    for (const table of [s.rawTable, s.readreadyTable]) {
+    for (const table of [s.rawTable, s.readreadyTable, ...s.readready.extracts.map((e) => e.table)]) {
       const other = owners.get(table);
       if (other !== undefined)
         throw new ConfigError(`${origin}: sources ${other} and ${s.name} both map to table ${table}`, {

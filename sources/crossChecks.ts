@@ -64,6 +64,31 @@ export function definitionCrossChecks(value: unknown): CrossIssue[] {
     });
   });
 
+  const columnTypes = new Map(arr(readready.columns).map((c) => [str(obj(c).name), str(obj(c).type)]));
+  const tableNames = new Set([str(raw.table), str(readready.table), `from_${str(def.name)}_raw`]);
+  tableNames.add(str(readready.table) ?? `from_${str(def.name)}_readready`);
+  arr(readready.extracts).forEach((e, i) => {
+    const table = str(obj(e).table);
+    if (table !== undefined && tableNames.has(table))
+      issues.push({
+        path: ['readready', 'extracts', i, 'table'],
+        message: `table ${table} is already used by this definition`,
+        hint: 'give each extract its own table name, e.g. from_<source>_<subset>',
+      });
+    tableNames.add(table);
+    arr(obj(e).where).forEach((w, j) => {
+      const column = str(obj(w).column);
+      if (column === undefined) return;
+      const type = columnTypes.get(column);
+      if (type === 'string') return;
+      issues.push({
+        path: ['readready', 'extracts', i, 'where', j, 'column'],
+        message: type === undefined ? `no column ${column}` : `column ${column} is ${type}, not string`,
+        hint: 'an extract condition names a string readready column',
+      });
+    });
+  });
+
   const keyPattern = str(raw.key_pattern);
   if (keyPattern !== undefined) {
     const captures = new Set(namedCaptures(keyPattern));

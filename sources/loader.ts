@@ -71,6 +71,11 @@ export function parseSourceDefinition(value: unknown, origin = 'inline'): Source
   };
 }
 
+/** The Parquet tables transform writes for a source: its readready table, then its extracts. */
+export function readreadyTablesOf(source: SourceDefinition): string[] {
+  return [source.readreadyTable, ...source.readready.extracts.map((e) => e.table)];
+}
+
 /** Parses the text of a YAML or JSON definition file (JSON by the `.json` suffix). */
 export function parseSourceText(text: string, file: string): SourceDefinition {
   let value: unknown;

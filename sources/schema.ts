@@ -70,6 +70,20 @@ export const filterSchema = z
   .strict()
   .refine((f) => (f.in === undefined) !== (f.not_in === undefined), 'give exactly one of `in` or `not_in`');
 
+/** One condition of an extract table: a string readready column equals one of the values. */
+export const extractConditionSchema = z
+  .object({ column: identifier, in: z.array(z.string()).min(1) })
+  .strict();
+
+/** A table holding the subset of a readready table's rows that match every condition. */
+export const extractSchema = z
+  .object({
+    table: identifier,
+    description: z.string().optional(),
+    where: z.array(extractConditionSchema).min(1),
+  })
+  .strict();
+
 /**
  * A test of one named capture of the key pattern: keys whose capture fails it are not this
  * source's. The way to narrow a built-in (e.g. the `cloudwatch` source to some Firehose streams)
@@ -181,6 +195,12 @@ export const sourceDefinitionSchema = z
         columns: z.array(columnSchema).min(1),
         /** Columns compaction sorts a day's rows by (auditors' filters first); see compact/sortColumns.ts. */
         sort_by: z.array(identifier).min(1).optional(),
+        /**
+         * Extract tables: each holds the readready rows that match all its conditions, written beside
+         * every readready file with the same name (so a re-run overwrites both) and read by queries
+         * that want a handful of rows out of many (session review's StartSession lookups).
+         */
+        extracts: z.array(extractSchema).default([]),
       })
       .strict(),
   })

@@ -45,3 +45,38 @@ export function readreadyTableDef(source: SourceDefinition, database: string, lo
     parameters: { 'loglake.source': source.name, 'loglake.layer': 'readready', classification: 'parquet' },
   };
 }
+
+/**
+ * The extract tables of a source (`readready.extracts`): the readready table's columns and
+ * partitioning, holding only the rows that match each extract's conditions.
+ */
+export function extractTableDefs(
+  source: SourceDefinition,
+  database: string,
+  location: (table: string) => string,
+): TableDef[] {
+  return source.readready.extracts.map((e) => ({
+    ...readreadyTableDef(source, database, location(e.table)),
+    name: e.table,
+    parameters: {
+      'loglake.source': source.name,
+      'loglake.layer': 'readready',
+      'loglake.extractof': source.readreadyTable,
+      classification: 'parquet',
+    },
+  }));
+}
+
+/** Every table of a source: raw, readready and its extracts. */
+export function sourceTableDefs(
+  source: SourceDefinition,
+  database: string,
+  rawLocation: string,
+  readreadyLocation: (table: string) => string,
+): TableDef[] {
+  return [
+    rawTableDef(source, database, rawLocation),
+    readreadyTableDef(source, database, readreadyLocation(source.readreadyTable)),
+    ...extractTableDefs(source, database, readreadyLocation),
+  ];
+}

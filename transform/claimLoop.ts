@@ -2,6 +2,7 @@ import { errorMessage, LoglakeError } from '../lake/errors.ts';
 import { type Lake, refreshLiveConfig } from '../lake/lake.ts';
 import type { Claim, ObjectStore } from '../lake/ports.ts';
 import type { RunManifest } from '../lake/runManifest.ts';
+import { readreadyTablesOf } from '../sources/loader.ts';
 import { withContentFilters } from './contentFilter.ts';
 import { RecordingStore } from './recordingStore.ts';
 import { quarantineKey, type TransformContext } from './transformBatch.ts';
@@ -98,10 +99,10 @@ export async function processClaims(
   }
 }
 
-/** Readready tables the claim's files write to. */
+/** Readready (and extract) tables the claim's files write to. */
 function tablesOf(ctx: TransformContext, claim: Claim): string[] {
   const names = new Set(claim.files.map((f) => f.source));
-  return ctx.sources.filter((s) => names.has(s.name)).map((s) => s.readreadyTable);
+  return ctx.sources.filter((s) => names.has(s.name)).flatMap(readreadyTablesOf);
 }
 
 /**

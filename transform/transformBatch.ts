@@ -20,6 +20,7 @@ import { type ChunkOutcome, DECODERS } from './decoders/index.ts';
 import type { FileOutcome } from './decoders/js/decodeRawFile.ts';
 import type { SpoolFile } from './decoders/js/spool.ts';
 import { landedFileReader } from './readLandedFile.ts';
+import { extractsByTable, writeExtracts } from './writeExtracts.ts';
 import { type ParquetOutput, type SqlRows, writeParquet } from './writeParquet.ts';
 
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
@@ -227,10 +228,12 @@ export async function transformBatch(
 
   try {
     const sinkOutputs: ParquetOutput[] = [];
+    const extracts = extractsByTable(ctx.sources);
     const write = (spools: SpoolFile[], chunk: number, sqlRows: SqlRows[] = []) => {
       writing = writing.then(async () => {
         const t0 = performance.now();
-        sinkOutputs.push(...(await writeParquet(ctx.duck, spools, dir, { chunk, sqlRows })));
+        const written = await writeParquet(ctx.duck, spools, dir, { chunk, sqlRows });
+        sinkOutputs.push(...written, ...(await writeExtracts(ctx.duck, written, extracts)));
         for (const r of sqlRows) await ctx.duck.run(`DROP TABLE IF EXISTS ${r.rowsTable}`);
         stages.parquetMs += performance.now() - t0;
       });

@@ -5,6 +5,7 @@ import { compact } from './compact.ts';
 import { configCommand } from './config.ts';
 import { demo } from './demo.ts';
 import { exportCommand } from './export.ts';
+import { extractsCommand } from './extracts.ts';
 import { generateCommand } from './generate.ts';
 import { land } from './land.ts';
 import { queries } from './queries.ts';
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   addapart,
   transform,
   compact,
+  extractsCommand,
   status,
   replayCommand,
   configCommand,

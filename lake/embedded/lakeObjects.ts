@@ -24,14 +24,22 @@ export function parquetSelect(table: TableDef, paths: readonly string[]): string
     return `SELECT ${cols.join(', ')} WHERE false`;
   }
   // Partition keys keep their catalog types (calendarday is a string, as in Glue), not DuckDB's guess.
-  const hiveTypes = table.partitionKeys
-    .map((k) => `${quoteIdent(k.name)}: ${quoteLiteral(DUCK_TYPES[k.type])}`)
-    .join(', ');
-  const list = paths.map((p) => quoteLiteral(escapeGlob(p))).join(', ');
-  return (
-    `SELECT * FROM read_parquet([${list}], hive_partitioning = true, ` +
-    `hive_types = {${hiveTypes}}, union_by_name = true)`
+  const hiveTypes = table.partitionKeys.map(
+    (k) => `${quoteIdent(k.name)}: ${quoteLiteral(DUCK_TYPES[k.type])}`,
   );
+  const read = (files: readonly string[], extra: string[]) =>
+    `read_parquet([${files.map((p) => quoteLiteral(escapeGlob(p))).join(', ')}], hive_partitioning = true, ` +
+    `hive_types = {${[...hiveTypes, ...extra].join(', ')}}, union_by_name = true)`;
+  // A compacted partition's files sit one folder deeper (`gen=<n>/`), and DuckDB refuses a list whose
+  // files have different Hive keys: read the two kinds apart, each still pruned by its partition keys.
+  const inGeneration = (p: string) => /\/gen=\d+\//.test(p);
+  const plain = paths.filter((p) => !inGeneration(p));
+  const compacted = paths.filter(inGeneration);
+  const parts = [
+    ...(plain.length > 0 ? [`SELECT * FROM ${read(plain, [])}`] : []),
+    ...(compacted.length > 0 ? [`SELECT * EXCLUDE (gen) FROM ${read(compacted, ["gen: 'VARCHAR'"])}`] : []),
+  ];
+  return parts.join(' UNION ALL BY NAME ');
 }
 
 /** Creates a table with the given columns and inserts the rows, bound in chunks. */

@@ -129,10 +129,10 @@ describe('review queries on Athena', () => {
     const detail = await service.get({ identity: 'manager-a' }, 'employee-1-0abc');
     expect(detail.session.id).toBe('employee-1-0abc');
     expect(starts.inputs.map((i) => i.QueryString!.match(/FROM (\w+)/)?.[1])).toEqual([
-      'from_cloudtrail_readready',
-      'from_cloudtrail_readready',
+      'from_cloudtrail_sessions',
+      'from_cloudtrail_sessions',
+      'from_cloudtrail_sessions',
       'from_cloudwatch_readready',
-      'from_cloudtrail_readready',
       'from_cloudtrail_readready',
       'loglake_session_reviews',
     ]);
