@@ -7,7 +7,7 @@ import { fileName, generation, generationOfLocation } from '../lake/generations.
 import type { ObjectStore } from '../lake/ports.ts';
 import { readPublished } from '../lake/publishedFiles.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { extractPredicate } from '../transform/writeExtracts.ts';
+import { extractPredicate } from '../transform/sinks/parquet/writeExtracts.ts';
 import { carryOver } from './carryOver.ts';
 import { collectGeneration } from './collectGeneration.ts';
 import { type CompactSelection, inRange } from './compactLake.ts';

@@ -5,7 +5,8 @@ import type { RunManifest } from '../lake/runManifest.ts';
 import { readreadyTablesOf } from '../sources/loader.ts';
 import { withContentFilters } from './contentFilter.ts';
 import { RecordingStore } from './recordingStore.ts';
-import { quarantineKey, type TransformContext } from './transformBatch.ts';
+import type { TransformContext } from './transformBatch.ts';
+import { quarantineKey } from './writeRunRecord.ts';
 
 /** Too many runs failed in a row with no success between: the lake (not one file) is in trouble. */
 export class TransformStalledError extends LoglakeError {}

@@ -7,6 +7,16 @@ export type {
   TransformStages,
 } from '../lake/runManifest.ts';
 export {
+  addCounts,
+  addStages,
+  addTotals,
+  emptyCounts,
+  emptyStages,
+  emptyTotals,
+  isReconciled,
+  RunAccount,
+} from './accounting.ts';
+export {
   type ClaimLoopOptions,
   type ClaimLoopResult,
   processClaims,
@@ -44,20 +54,25 @@ export { WorkerEngine } from './decoders/js/workerEngine.ts';
 export { ENVELOPES, type Envelope, envelopeOf } from './envelopes/index.ts';
 export { fileDay, quarantinedKeys, type ReplayRequest, replay } from './replay.ts';
 export {
-  addTotals,
   type RunTransformOptions,
   runTransform,
   type TransformSummary,
   transformContext,
 } from './runTransform.ts';
+export { outputKey, outputName } from './sinks/parquet/outputName.ts';
+export { type ParquetSinkContext, parquetSink } from './sinks/parquet/parquetSink.ts';
+export { type ExtractDef, extractsByTable, writeExtracts } from './sinks/parquet/writeExtracts.ts';
+export { type ParquetOutput, writeParquet } from './sinks/parquet/writeParquet.ts';
+export type {
+  PublishedOutput,
+  ReadreadyOutput,
+  ReadreadySink,
+  SinkBatch,
+} from './sinks/readreadySink.ts';
 export {
-  emptyStages,
-  emptyTotals,
-  isReconciled,
-  outputKey,
-  quarantineKey,
+  DEFAULT_MAX_RAW_OBJECT_BYTES,
   type TransformContext,
   type TransformOptions,
   transformBatch,
 } from './transformBatch.ts';
-export { type ParquetOutput, writeParquet } from './writeParquet.ts';
+export { quarantineKey, type RunRecordInput, writeRunRecord } from './writeRunRecord.ts';

@@ -1,13 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { LandedFile } from '../../lake/ports.ts';
+import type { ColumnType, LandedFile } from '../../lake/ports.ts';
 import type { TransformStages } from '../../lake/runManifest.ts';
 import type { SourceDefinition } from '../../sources/loader.ts';
 import type { Fetched } from '../readLandedFile.ts';
-import type { SqlRows } from '../writeParquet.ts';
 import type { FileOutcome } from './js/decodeRawFile.ts';
 import type { SpoolFile } from './js/spool.ts';
-
-export type { SqlRows } from '../writeParquet.ts';
 
 /** One file's outcome, as the batch accounts it. */
 export interface ChunkOutcome {
@@ -15,6 +12,13 @@ export interface ChunkOutcome {
   /** Stored bytes read (0 when the file was not read). */
   compressed: number;
   outcome: FileOutcome;
+}
+
+/** Rows the SQL decoder projected, in a DuckDB temporary table with a `calendarday` column. */
+export interface SqlRows {
+  table: string;
+  rowsTable: string;
+  columns: { name: string; type: ColumnType }[];
 }
 
 /**

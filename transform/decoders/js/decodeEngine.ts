@@ -1,4 +1,6 @@
+import type { TransformStages } from '../../../lake/runManifest.ts';
 import type { SourceDefinition } from '../../../sources/loader.ts';
+import { addStages } from '../../accounting.ts';
 import { type DecodeStages, decodeRawFile, emptyDecodeStages, type FileOutcome } from './decodeRawFile.ts';
 import { projectorOf } from './projectors.ts';
 import { Spool, type SpoolFile } from './spool.ts';
@@ -58,10 +60,10 @@ export class InProcessEngine implements DecodeEngine {
 export async function closeChunk(
   engine: DecodeEngine,
   last: boolean,
-  stages: DecodeStages,
+  stages: TransformStages,
 ): Promise<SpoolFile[]> {
   if (!last) return engine.rotate();
   const end = await engine.finish();
-  for (const k of ['decompressMs', 'decodeMs', 'spoolMs'] as const) stages[k] += end.stages[k];
+  addStages(stages, end.stages);
   return end.spools;
 }

@@ -1,6 +1,7 @@
 import { DecodeError, type QuarantineReason } from '../../../lake/errors.ts';
 import type { FileCounts } from '../../../lake/runManifest.ts';
 import type { SourceDefinition } from '../../../sources/loader.ts';
+import { emptyCounts } from '../../accounting.ts';
 import { isObject } from '../../envelopes/envelope.ts';
 import { type DocumentReader, type EnvelopeOut, envelopeOf } from '../../envelopes/index.ts';
 import { decompress } from './decompress.ts';
@@ -25,10 +26,6 @@ export interface DecodedFile {
   uncompressedBytes: number;
   rowsByDay: Map<string, string[]>;
   rejected: EventQuarantine[];
-}
-
-export function emptyCounts(): FileCounts {
-  return { eventsIn: 0, rows: 0, skipped: {}, quarantined: 0, quarantinedByReason: {} };
 }
 
 /** How a source's files are cut: its records array is streamed element by element where it can be. */

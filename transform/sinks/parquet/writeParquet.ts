@@ -1,11 +1,12 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { literalFilePath } from '../lake/duckPaths.ts';
-import { DUCK_TYPES } from '../lake/duckTypes.ts';
-import type { ColumnType } from '../lake/ports.ts';
-import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
-import type { SpoolFile } from './decoders/js/spool.ts';
+import { literalFilePath } from '../../../lake/duckPaths.ts';
+import { DUCK_TYPES } from '../../../lake/duckTypes.ts';
+import type { ColumnType } from '../../../lake/ports.ts';
+import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
+import type { SqlRows } from '../../decoders/chunkDecoder.ts';
+import type { SpoolFile } from '../../decoders/js/spool.ts';
 
 /** One finished output: a local Parquet file of one table and one calendar day. */
 export interface ParquetOutput {
@@ -15,13 +16,6 @@ export interface ParquetOutput {
   localPath: string;
   rows: number;
   bytes: number;
-}
-
-/** Rows the SQL engine projected, in a temporary table with a `calendarday` column. */
-export interface SqlRows {
-  table: string;
-  rowsTable: string;
-  columns: { name: string; type: ColumnType }[];
 }
 
 interface Group {

@@ -1,9 +1,9 @@
 import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { literalFilePath } from '../lake/duckPaths.ts';
-import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
-import type { SourceDefinition } from '../sources/loader.ts';
+import { literalFilePath } from '../../../lake/duckPaths.ts';
+import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
+import type { SourceDefinition } from '../../../sources/loader.ts';
 import type { ParquetOutput } from './writeParquet.ts';
 
 /** An extract table of a readready table (`readready.extracts` of its source). */
