@@ -1,6 +1,7 @@
+import type { FileFilterConfig } from '../lake/config.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { matchSource } from '../sources/match.ts';
-import { checkAccountRegion, checkLocation, type FileFilterConfig } from './filter.ts';
+import { checkAccountRegion, checkLocation } from './filter.ts';
 import { locationId } from './locationId.ts';
 
 /** A raw file that belongs to a source and passed the filter. */

@@ -1,29 +1,4 @@
-/** Allow and deny lists; deny wins, an empty or missing allow list allows everything. */
-export interface ListFilter {
-  allow?: readonly string[];
-  deny?: readonly string[];
-}
-
-/** A bucket location (bucket plus key prefix) that loglake itself writes to. */
-export interface GuardedLocation {
-  bucket: string;
-  prefix: string;
-}
-
-/** The central file-name filter (DESIGN §8): one place decides which raw files count. */
-export interface FileFilterConfig {
-  accounts?: ListFilter;
-  regions?: ListFilter;
-  /** Key prefixes (matched on the decoded key). */
-  prefixes?: ListFilter;
-  /** Recursion guard: keys under these locations (readready, quarantine, control) are never raw. */
-  guard?: readonly GuardedLocation[];
-  /**
-   * The buckets raw files may come from, each with the sources expected there (`undefined`: all).
-   * A notification from any other bucket is skipped as `bucket_not_configured`. Unset: any bucket.
-   */
-  buckets?: ReadonlyMap<string, readonly string[] | undefined>;
-}
+import type { FileFilterConfig, ListFilter } from '../lake/config.ts';
 
 /** Why a file was not accepted; stable codes that appear in addapart's counts. */
 export type FilterVerdict =

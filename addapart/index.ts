@@ -1,7 +1,8 @@
+export type { FileFilterConfig, ListFilter } from '../lake/config.ts';
 export { type AcceptedKey, classifyKey, type SkippedKey } from './classify.ts';
 export { decodeS3EventKey } from './decodeKey.ts';
 export { addapartDeps, type DrainOptions, drainQueue } from './drainQueue.ts';
-export { checkAccountRegion, checkLocation, type FileFilterConfig, type ListFilter } from './filter.ts';
+export { checkAccountRegion, checkLocation } from './filter.ts';
 export {
   isObjectCreated,
   type ObjectNotice,

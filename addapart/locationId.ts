@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
 
-/** Name of the partition key loglake adds to every raw table (after the source's own keys). */
-export const LOCATION_KEY = 'loc';
-
 /**
  * The `loc` partition value of a raw folder: 12 hex digits of a hash of the bucket and the folder
  * (the key up to its last `/`, kept exactly: a doubled `//` is another S3 prefix). Two folders with

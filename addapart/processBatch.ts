@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { FileFilterConfig } from '../lake/config.ts';
 import { errorMessage, LoglakeError } from '../lake/errors.ts';
 import type { Catalog, LandedFile, Ledger, ObjectStore, PartitionSpec } from '../lake/ports.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { classifyKey } from './classify.ts';
-import type { FileFilterConfig } from './filter.ts';
 import { isObjectCreated, parseNotification } from './notifications.ts';
 import { PartitionCache } from './partitionCache.ts';
 import { type AddapartQuarantine, recordAddapartRun } from './runRecord.ts';

@@ -1,4 +1,4 @@
-import type { TransformStages } from '../transform/transformBatch.ts';
+import type { TransformStages } from '../lake/runManifest.ts';
 import type { BenchSource } from './types.ts';
 
 /** loglake's transform on a lake whose files are landed and registered. */

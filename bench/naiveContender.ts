@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { quoteLiteral } from '../lake/sqlQuote.ts';
-import { splitConcatenated } from '../transform/splitConcatenated.ts';
+import { splitConcatenated } from '../transform/decoders/js/splitConcatenated.ts';
 import type { NaiveJob, StepMeasure } from './childJob.ts';
 import { dirBytes } from './dirBytes.ts';
 import { measure } from './measure.ts';

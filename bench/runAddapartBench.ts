@@ -1,7 +1,7 @@
 import { classifyKey } from '../addapart/classify.ts';
-import type { FileFilterConfig } from '../addapart/filter.ts';
 import { PartitionCache } from '../addapart/partitionCache.ts';
 import { type AddapartDeps, addapartBatch, type InboundMessage } from '../addapart/processBatch.ts';
+import type { FileFilterConfig } from '../lake/config.ts';
 import { openDuckDB } from '../lake/embedded/duckdbFile.ts';
 import { LocalCatalog } from '../lake/embedded/localCatalog.ts';
 import { LocalLedger } from '../lake/embedded/localLedger.ts';

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DUCKDB_SHIMS } from '../lake/embedded/lakeObjects.ts';
+import { createViewSql, VIEWS } from '../lake/views.ts';
 import { bindNamedQuery, namedQuery } from '../sql/queryPack.ts';
-import { createViewSql, VIEWS } from '../sql/views.ts';
 import { parquetScan } from './compareChecksums.ts';
 import { type NativeInput, nativeSelect } from './nativeSql.ts';
 import type { QueriesResult, QueryRun } from './types.ts';

@@ -2,7 +2,7 @@
  * The shapes of a benchmark result. One {@link BenchResult} is written per run as JSON; every
  * figure in the Markdown table, the SVG chart and the printed summary comes from it.
  */
-import type { TransformStages } from '../transform/transformBatch.ts';
+import type { TransformStages } from '../lake/runManifest.ts';
 
 /** The two built-in sources the bench measures one at a time. */
 export type BenchSource = 'cloudtrail' | 'cloudwatch';

@@ -1,6 +1,6 @@
+import { fileName, type Generation, listGeneration } from '../lake/generations.ts';
 import type { ObjectStore } from '../lake/ports.ts';
 import { copyObject } from './copyObject.ts';
-import { fileName, type Generation, listGeneration } from './generations.ts';
 
 /**
  * Copies the files of `from` that compaction did not merge (`merged`) and that `to` does not hold

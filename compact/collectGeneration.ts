@@ -1,7 +1,7 @@
+import { type GenerationManifest, writeManifest } from '../lake/generationManifest.ts';
+import type { Generation } from '../lake/generations.ts';
 import type { ObjectStore } from '../lake/ports.ts';
 import { carryOver } from './carryOver.ts';
-import type { Generation } from './generations.ts';
-import { type GenerationManifest, writeManifest } from './manifest.ts';
 
 /** What collecting a partition's previous generation did. */
 export type CollectOutcome =

@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { isGlobLike, literalFilePath } from '../lake/duckPaths.ts';
 import { LoglakeError } from '../lake/errors.ts';
-import type { Catalog, ObjectStore } from '../lake/ports.ts';
-import { quoteIdent } from '../lake/sqlQuote.ts';
-import { carryOver } from './carryOver.ts';
-import { type CollectOutcome, collectGeneration } from './collectGeneration.ts';
-import { localCopy } from './copyObject.ts';
+import { readManifest, writeManifest } from '../lake/generationManifest.ts';
 import {
   fileName,
   type Generation,
   generation,
   generationOfLocation,
   listGeneration,
-} from './generations.ts';
-import { readManifest, writeManifest } from './manifest.ts';
+} from '../lake/generations.ts';
+import type { Catalog, ObjectStore } from '../lake/ports.ts';
+import { quoteIdent } from '../lake/sqlQuote.ts';
+import { carryOver } from './carryOver.ts';
+import { type CollectOutcome, collectGeneration } from './collectGeneration.ts';
+import { localCopy } from './copyObject.ts';
 
 /** A compaction step failed; nothing was switched unless `context.switched` says so. */
 export class CompactionError extends LoglakeError {}

@@ -1,4 +1,14 @@
 /** Compaction of readready partitions into sorted, larger files in new generations (DESIGN §9). */
+
+export { type GenerationManifest, manifestKey, readManifest } from '../lake/generationManifest.ts';
+export {
+  type Generation,
+  generation,
+  generationOfLocation,
+  listGeneration,
+  partitionPrefix,
+} from '../lake/generations.ts';
+export { publishedGenerationFiles } from '../lake/publishedGeneration.ts';
 export { carryOver } from './carryOver.ts';
 export { type CollectOutcome, collectGeneration } from './collectGeneration.ts';
 export { type CompactSelection, compactLake } from './compactLake.ts';
@@ -11,15 +21,6 @@ export {
   DEFAULT_TARGET_BYTES,
   type PartitionReport,
 } from './compactPartition.ts';
-export {
-  type Generation,
-  generation,
-  generationOfLocation,
-  listGeneration,
-  partitionPrefix,
-} from './generations.ts';
-export { type GenerationManifest, manifestKey, readManifest } from './manifest.ts';
 export { type PartitionLocation, partitionLocationFor } from './partitionLocationFor.ts';
-export { publishedGenerationFiles } from './publishedGeneration.ts';
 export { type ExtractReport, type RebuildContext, rebuildExtracts } from './rebuildExtracts.ts';
 export { sortColumnsFor } from './sortColumns.ts';

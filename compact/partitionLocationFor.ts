@@ -1,5 +1,5 @@
+import { generation, generationOfLocation } from '../lake/generations.ts';
 import type { Catalog, ObjectStore } from '../lake/ports.ts';
-import { generation, generationOfLocation } from './generations.ts';
 
 /** What {@link partitionLocationFor} reads. */
 export interface PartitionLocationContext {

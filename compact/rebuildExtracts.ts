@@ -2,16 +2,16 @@ import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isGlobLike } from '../lake/duckPaths.ts';
+import { readManifest, writeManifest } from '../lake/generationManifest.ts';
+import { fileName, generation, generationOfLocation } from '../lake/generations.ts';
 import type { ObjectStore } from '../lake/ports.ts';
 import { readPublished } from '../lake/publishedFiles.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { extractPredicate } from '../transform/writeExtracts.ts';
+import { extractPredicate } from '../transform/sinks/parquet/writeExtracts.ts';
 import { carryOver } from './carryOver.ts';
 import { collectGeneration } from './collectGeneration.ts';
 import { type CompactSelection, inRange } from './compactLake.ts';
 import { type CompactContext, DEFAULT_GRACE_MS, mergeFiles } from './compactPartition.ts';
-import { fileName, generation, generationOfLocation } from './generations.ts';
-import { readManifest, writeManifest } from './manifest.ts';
 import { sortColumnsFor } from './sortColumns.ts';
 
 /** What {@link rebuildExtracts} reads beside the compaction ports. */

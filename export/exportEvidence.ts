@@ -14,7 +14,7 @@ import { LoglakeError } from '../lake/errors.ts';
 import type { Lake } from '../lake/lake.ts';
 import { readPublished } from '../lake/publishedFiles.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
-import { createViewSql, viewsFor } from '../sql/views.ts';
+import { createViewSql, viewsFor } from '../lake/views.ts';
 import { loglakeVersion } from './loglakeVersion.ts';
 import { type ExportSelection, type SelectionQuery, selectionQuery, sourceName } from './selection.ts';
 

@@ -1,7 +1,7 @@
 import { assertPrecedence, type SourceDefinition } from '../sources/loader.ts';
+import { sourceTableDefs } from '../sources/tables.ts';
 import type { Lake } from './lake.ts';
 import type { TableDef } from './ports.ts';
-import { sourceTableDefs } from './tables.ts';
 
 /** What {@link applySources} changed in the catalog. */
 export interface SourcesChange {

@@ -4,6 +4,14 @@ import { z } from 'zod';
 import { keyFilterSchema } from '../sources/schema.ts';
 import { ConfigError } from './errors.ts';
 
+/**
+ * The decoders a transform can run (`transform.engine`, `--engine`): each has its implementation in
+ * `transform/decoders/` (a registry keyed by this list, so the two cannot drift apart).
+ */
+export const TRANSFORM_ENGINES = ['duckdb', 'js'] as const;
+/** One of {@link TRANSFORM_ENGINES}. */
+export type TransformEngine = (typeof TRANSFORM_ENGINES)[number];
+
 const listFilter = z
   .object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
   .strict();
@@ -138,8 +146,8 @@ export const configSchema = z
         workers: z.number().int().positive().default(1),
         /** DuckDB threads (the SQL engine and the Parquet writer); 0 means all cores. */
         writerThreads: z.number().int().min(0).default(0),
-        /** `duckdb`: SQL generated from the source definitions does the bulk; `js`: the JavaScript decoder does all. */
-        engine: z.enum(['duckdb', 'js']).default('duckdb'),
+        /** Which decoder does the bulk (transform/decoders/): `duckdb`, SQL generated from the source definitions; `js`, the JavaScript decoder. */
+        engine: z.enum(TRANSFORM_ENGINES).default('duckdb'),
         /** Tries of a failed batch before it is split in two, or (one file) set aside for `loglake replay`. */
         maxAttempts: z.number().int().positive().default(3),
       })
@@ -186,6 +194,33 @@ export type LoglakeConfigInput = z.input<typeof configSchema>;
 export type AwsConfig = z.output<typeof awsSchema>;
 export type SourceBucketConfig = z.output<typeof sourceBucketSchema>;
 export type ReviewConfig = z.output<typeof reviewSchema>;
+
+/** Allow and deny lists; deny wins, an empty or missing allow list allows everything. */
+export interface ListFilter {
+  allow?: readonly string[];
+  deny?: readonly string[];
+}
+
+/** A bucket location (bucket plus key prefix) that loglake itself writes to. */
+export interface GuardedLocation {
+  bucket: string;
+  prefix: string;
+}
+
+/** The central file-name filter (DESIGN §8): one place decides which raw files count. */
+export interface FileFilterConfig {
+  accounts?: ListFilter;
+  regions?: ListFilter;
+  /** Key prefixes (matched on the decoded key). */
+  prefixes?: ListFilter;
+  /** Recursion guard: keys under these locations (readready, quarantine, control) are never raw. */
+  guard?: readonly GuardedLocation[];
+  /**
+   * The buckets raw files may come from, each with the sources expected there (`undefined`: all).
+   * A notification from any other bucket is skipped as `bucket_not_configured`. Unset: any bucket.
+   */
+  buckets?: ReadonlyMap<string, readonly string[] | undefined>;
+}
 
 /** Environment variables that override the file, and the setting each one sets. */
 const ENV: [string, string[]][] = [

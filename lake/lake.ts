@@ -1,13 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { FileFilterConfig } from '../addapart/filter.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { runTableDefs } from '../sql/runTables.ts';
+import { sourceTableDefs } from '../sources/tables.ts';
 import { applySources } from './applySources.ts';
-import type { LoglakeConfig } from './config.ts';
+import type { FileFilterConfig, LoglakeConfig } from './config.ts';
 import { type LiveConfigStore, liveState } from './liveConfig.ts';
 import type { Catalog, Ledger, NotificationQueue, ObjectStore, QueryEngine } from './ports.ts';
+import { runTableDefs } from './runTables.ts';
 import type { SourceStores } from './sourceStores.ts';
-import { sourceTableDefs } from './tables.ts';
 
 /** A wired-up lake: the ports chosen by configuration, plus what every stage shares. */
 export interface Lake {

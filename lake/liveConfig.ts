@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { FileFilterConfig } from '../addapart/filter.ts';
 import { assertPrecedence, parseSourceDefinition, type SourceDefinition } from '../sources/loader.ts';
+import type { FileFilterConfig } from './config.ts';
 import { ConfigError, errorMessage, ObjectNotFoundError } from './errors.ts';
 import type { ObjectStore } from './ports.ts';
 

@@ -1,9 +1,9 @@
-import { publishedGenerationFiles } from '../compact/publishedGeneration.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import { type RunRow, runTableRows } from '../sql/runTables.ts';
-import type { RunManifest } from '../transform/transformBatch.ts';
 import { partitionKey } from './distinctPartitions.ts';
 import type { Catalog, ObjectStore, PartitionSpec, TableDef } from './ports.ts';
+import { publishedGenerationFiles } from './publishedGeneration.ts';
+import type { RunManifest } from './runManifest.ts';
+import { type RunRow, runTableRows } from './runTables.ts';
 
 /** One readready object that a finished run published into a registered partition. */
 export interface PublishedFile {

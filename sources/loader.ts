@@ -3,10 +3,19 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { SourceDefinitionError } from '../lake/errors.ts';
-import type { ContentFilter } from '../transform/contentFilter.ts';
 import { describeConflict, precedenceConflicts } from './match.ts';
 import { type DefinitionProblem, definitionProblems, formatProblem } from './problems.ts';
 import { type KeyFilter, type SourceDefinitionParsed, sourceDefinitionSchema } from './schema.ts';
+
+/** One rule of the central filter applied to a readready column, at transform. */
+export interface ContentFilter {
+  /** The readready column holding the account (or region) of a row. */
+  column: string;
+  /** The skip reason of a refused row. */
+  reason: 'filtered_account' | 'filtered_region';
+  allow?: readonly string[];
+  deny?: readonly string[];
+}
 
 /** A validated source definition with its derived names and compiled patterns. */
 export interface SourceDefinition extends SourceDefinitionParsed {

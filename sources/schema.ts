@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { definitionCrossChecks } from './crossChecks.ts';
 
+/**
+ * The envelopes a source can name (`decode.envelope`); each has its implementation, JavaScript and
+ * SQL, in `transform/envelopes/` (a registry keyed by this list, so the two cannot drift apart).
+ */
+export const ENVELOPE_KINDS = ['none', 'cloudwatch_logs'] as const;
+/** One of {@link ENVELOPE_KINDS}. */
+export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
+
 /** Lower-case SQL identifier, safe as a Glue/Athena/DuckDB column or table name. */
 const identifier = z
   .string()
@@ -152,7 +160,7 @@ export const sourceDefinitionSchema = z
         /** For text: captures holding epoch seconds (VPC Flow Logs `start`, `end`), read as epoch milliseconds. */
         epoch_seconds: z.array(z.string().min(1)).default([]),
         /** `cloudwatch_logs`: CloudWatch Logs subscription envelopes (DATA_MESSAGE / CONTROL_MESSAGE). */
-        envelope: z.enum(['none', 'cloudwatch_logs']).default('none'),
+        envelope: z.enum(ENVELOPE_KINDS).default('none'),
         /** For `cloudwatch_logs`: parse each log event's `message` as JSON into `msg` when it is JSON. */
         parse_message: z.boolean().default(false),
         /**

@@ -1,6 +1,8 @@
 import { DecodeError, type QuarantineReason } from '../lake/errors.ts';
-import { decodeFile, emptyCounts, type FileCounts } from '../transform/decodeFile.ts';
-import { compileProjector, type Event, type Projector } from '../transform/project.ts';
+import type { FileCounts } from '../lake/runManifest.ts';
+import { addCounts, emptyCounts, isReconciled } from '../transform/accounting.ts';
+import { decodeFile } from '../transform/decoders/js/decodeFile.ts';
+import { compileProjector, type Event, type Projector } from '../transform/decoders/js/project.ts';
 import { closest } from './closest.ts';
 import type { SourceDefinition } from './loader.ts';
 import { matchSource, type PrecedenceConflict, precedenceConflicts } from './match.ts';
@@ -75,17 +77,6 @@ function collectPaths(value: unknown, prefix: string, into: Set<string>, depth =
     collectPaths(v, path, into, depth + 1);
   }
 }
-
-function addCounts(into: FileCounts, c: FileCounts): void {
-  into.eventsIn += c.eventsIn;
-  into.rows += c.rows;
-  into.quarantined += c.quarantined;
-  for (const [r, n] of Object.entries(c.skipped)) into.skipped[r] = (into.skipped[r] ?? 0) + n;
-  for (const [r, n] of Object.entries(c.quarantinedByReason))
-    into.quarantinedByReason[r] = (into.quarantinedByReason[r] ?? 0) + n;
-}
-
-const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 const columnPaths = (col: ColumnSpec) => (col.first ?? [{ path: col.path as string }]).map((a) => a.path);
 
@@ -196,7 +187,7 @@ export async function trySamples(
     sources,
     samples.map((s) => ({ key: s.key, from: s.file })),
   );
-  const reconciled = totals.eventsIn === totals.rows + sum(totals.skipped) + totals.quarantined;
+  const reconciled = isReconciled(totals);
   const ok =
     conflicts.length === 0 &&
     results.length > 0 &&

@@ -1,3 +1,5 @@
+export { LOGLAKE_RUN_FILES_COLUMNS, LOGLAKE_RUNS_COLUMNS, runTableRows } from '../lake/runTables.ts';
+export { createViewSql, SESSION_REVIEW, VIEWS, type ViewDef, viewsFor } from '../lake/views.ts';
 export { type ParamValue, toPositional } from './namedParams.ts';
 export {
   bindNamedQuery,
@@ -9,6 +11,4 @@ export {
   QUERY_PACK_DIR,
 } from './queryPack.ts';
 export { runNamedQuery } from './runNamedQuery.ts';
-export { LOGLAKE_RUN_FILES_COLUMNS, LOGLAKE_RUNS_COLUMNS, runTableRows } from './runTables.ts';
 export { SESSION_LINES_SQL, SESSION_REVIEW_ONE_SQL, SESSION_REVIEW_VIEW } from './sessionReview.ts';
-export { createViewSql, SESSION_REVIEW, VIEWS, type ViewDef, viewsFor } from './views.ts';

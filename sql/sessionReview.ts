@@ -1,4 +1,4 @@
-import { createViewSql, SESSION_REVIEW } from './views.ts';
+import { createViewSql, SESSION_REVIEW } from '../lake/views.ts';
 
 /** The `session_review` view's CREATE statement (see {@link SESSION_REVIEW}). */
 export const SESSION_REVIEW_VIEW = createViewSql(SESSION_REVIEW);

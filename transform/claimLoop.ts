@@ -1,10 +1,12 @@
 import { errorMessage, LoglakeError } from '../lake/errors.ts';
 import { type Lake, refreshLiveConfig } from '../lake/lake.ts';
 import type { Claim, ObjectStore } from '../lake/ports.ts';
+import type { RunManifest } from '../lake/runManifest.ts';
 import { readreadyTablesOf } from '../sources/loader.ts';
 import { withContentFilters } from './contentFilter.ts';
 import { RecordingStore } from './recordingStore.ts';
-import { quarantineKey, type RunManifest, type TransformContext } from './transformBatch.ts';
+import type { TransformContext } from './transformBatch.ts';
+import { quarantineKey } from './writeRunRecord.ts';
 
 /** Too many runs failed in a row with no success between: the lake (not one file) is in trouble. */
 export class TransformStalledError extends LoglakeError {}

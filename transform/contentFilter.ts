@@ -1,18 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ListFilter } from '../addapart/filter.ts';
+import type { ListFilter } from '../lake/config.ts';
+import type { FileCounts } from '../lake/runManifest.ts';
 import { quoteIdent } from '../lake/sqlQuote.ts';
-import type { SourceDefinition } from '../sources/loader.ts';
-import type { FileCounts } from './decodeFile.ts';
-
-/** One rule of the central filter applied to a readready column, at transform. */
-export interface ContentFilter {
-  /** The readready column holding the account (or region) of a row. */
-  column: string;
-  /** The skip reason of a refused row. */
-  reason: 'filtered_account' | 'filtered_region';
-  allow?: readonly string[];
-  deny?: readonly string[];
-}
+import type { ContentFilter, SourceDefinition } from '../sources/loader.ts';
 
 /** The central filter's account and region lists (config `filter`). */
 export interface ContentFilterConfig {

@@ -1,9 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { containerLake } from '../lake/containerLake.ts';
 import type { Lake } from '../lake/lake.ts';
+import { isReconciled } from './accounting.ts';
 import { processClaims } from './claimLoop.ts';
 import { transformContext } from './runTransform.ts';
-import { isReconciled, transformBatch } from './transformBatch.ts';
+import { transformBatch } from './transformBatch.ts';
 
 /** What one transform invocation did. */
 export interface TransformInvocationResult {

@@ -1,17 +1,10 @@
+import type { TransformEngine } from '../lake/config.ts';
 import type { Lake } from '../lake/lake.ts';
+import type { RunManifest, SourceTotals, TransformStages } from '../lake/runManifest.ts';
+import { addStages, addTotals, emptyStages, emptyTotals, isReconciled } from './accounting.ts';
 import { processClaims } from './claimLoop.ts';
 import { withContentFilters } from './contentFilter.ts';
-import {
-  emptyStages,
-  emptyTotals,
-  isReconciled,
-  type RunManifest,
-  type SourceTotals,
-  type TransformContext,
-  type TransformEngine,
-  type TransformStages,
-  transformBatch,
-} from './transformBatch.ts';
+import { type TransformContext, transformBatch } from './transformBatch.ts';
 
 export interface RunTransformOptions {
   maxFiles?: number;
@@ -54,27 +47,6 @@ export function transformContext(lake: Lake): TransformContext {
   };
 }
 
-/** Adds one run's totals into another. */
-export function addTotals(into: SourceTotals, t: SourceTotals): void {
-  for (const k of [
-    'files',
-    'filesDecoded',
-    'filesQuarantined',
-    'bytesWithheld',
-    'eventsWithheld',
-    'bytesCompressed',
-    'bytesUncompressed',
-    'eventsIn',
-    'rows',
-    'quarantined',
-  ] as const) {
-    into[k] += t[k];
-  }
-  for (const [k, v] of Object.entries(t.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
-  for (const [k, v] of Object.entries(t.quarantinedByReason))
-    into.quarantinedByReason[k] = (into.quarantinedByReason[k] ?? 0) + v;
-}
-
 /**
  * Transforms every landed file, one bounded batch at a time: claim, transform, mark done (the
  * shared loop, {@link processClaims}). A batch left claimed by a crash is claimed again first, with
@@ -108,8 +80,7 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
   const runs = loop.runs;
   for (const r of runs) addTotals(totals, r.totals);
   const stages = emptyStages();
-  for (const r of runs)
-    for (const k of Object.keys(stages) as (keyof TransformStages)[]) stages[k] += r.stages[k];
+  for (const r of runs) addStages(stages, r.stages);
   return {
     runs,
     totals,

@@ -1,28 +1,18 @@
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type PartitionLocation, partitionLocationFor } from '../compact/partitionLocationFor.ts';
+import type { TransformEngine } from '../lake/config.ts';
 import { isGlobLike } from '../lake/duckPaths.ts';
-import { errorMessage, ObjectNotFoundError, type QuarantineReason } from '../lake/errors.ts';
 import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } from '../lake/ports.ts';
+import type { RunManifest } from '../lake/runManifest.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
-import {
-  LOGLAKE_RUN_FILES_COLUMNS,
-  LOGLAKE_RUNS_COLUMNS,
-  runTableNdjson,
-  runTableRows,
-} from '../sql/runTables.ts';
-import { decodeChunkSql, type Fetched } from './decodeChunkSql.ts';
-import { type DecodeEngine, InProcessEngine } from './decodeEngine.ts';
-import type { FileCounts } from './decodeFile.ts';
-import { type DecodeStages, type FileOutcome, tooLargeToRead } from './decodeRawFile.ts';
-import type { SpoolFile } from './spool.ts';
-import { compileSqlPlan, type SqlPlan, SqlPlanUnsupported } from './sqlPlan.ts';
-import { WorkerEngine } from './workerEngine.ts';
-import { extractsByTable, writeExtracts } from './writeExtracts.ts';
-import { type ParquetOutput, type SqlRows, writeParquet } from './writeParquet.ts';
+import { emptyStages, RunAccount, timed } from './accounting.ts';
+import { type ChunkOutcome, DECODERS } from './decoders/index.ts';
+import { landedFileReader } from './readLandedFile.ts';
+import { parquetSink } from './sinks/parquet/parquetSink.ts';
+import type { ReadreadySink } from './sinks/readreadySink.ts';
+import { writeRunRecord } from './writeRunRecord.ts';
 
 /** Everything a transform run touches; the same for Lambda, the CLI and the bench. */
 export interface TransformContext {
@@ -39,33 +29,15 @@ export interface TransformContext {
   catalog: Catalog;
   database: string;
   sources: readonly SourceDefinition[];
-  /** DuckDB connection used to write Parquet. */
+  /** DuckDB connection the decoders and the sink share (the SQL decoder, the Parquet writer). */
   duck: DuckDBConnection;
   /** Local scratch folder (Lambda: /tmp). */
   tmpDir: string;
-}
-
-/** Which decoder does the bulk of a batch. */
-export type TransformEngine = 'duckdb' | 'js';
-
-const plansOf = new WeakMap<readonly SourceDefinition[], Map<string, SqlPlan>>();
-
-/** The SQL plans of the sources that have one (compiled once per source list). */
-function sqlPlans(sources: readonly SourceDefinition[]): Map<string, SqlPlan> {
-  let plans = plansOf.get(sources);
-  if (plans === undefined) {
-    plans = new Map();
-    for (const s of sources) {
-      try {
-        plans.set(s.name, compileSqlPlan(s));
-      } catch (err) {
-        // A shape the SQL engine does not cover: the JavaScript decoder handles the whole source.
-        if (!(err instanceof SqlPlanUnsupported)) throw err;
-      }
-    }
-    plansOf.set(sources, plans);
-  }
-  return plans;
+  /**
+   * Where the readready rows go, made for each batch from its context (the claim loop records
+   * what a batch writes). Default: {@link parquetSink}, Hive-partitioned Parquet plus catalog.
+   */
+  sink?: (ctx: TransformContext) => ReadreadySink;
 }
 
 export interface TransformOptions {
@@ -86,145 +58,22 @@ export interface TransformOptions {
    */
   maxRawObjectBytes?: number;
   /**
-   * `duckdb` (default): DuckDB reads and projects the files by SQL generated from the source
-   * definitions, and the JavaScript decoder takes only the files DuckDB sets aside (corrupt, odd
-   * values), so quarantine reasons stay exact. `js`: the JavaScript decoder does everything.
+   * Which decoder of the registry (`DECODERS`, transform/decoders/) does the bulk. `duckdb`
+   * (default): DuckDB reads and projects the files by SQL generated from the source definitions,
+   * and the JavaScript decoder takes only the files DuckDB sets aside (corrupt, odd values), so
+   * quarantine reasons stay exact. `js`: the JavaScript decoder does everything.
    */
   engine?: TransformEngine;
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
 
 /**
- * Where the time went (ms). `readWaitMs`, `parquetMs` and `publishMs` are wall time on the calling
- * thread; the decode stages are summed over the threads that decoded, so with workers they can
- * add up to more than the elapsed time.
- */
-export interface TransformStages extends DecodeStages {
-  readWaitMs: number;
-  parquetMs: number;
-  publishMs: number;
-}
-
-export const emptyStages = (): TransformStages => ({
-  readWaitMs: 0,
-  decompressMs: 0,
-  decodeMs: 0,
-  spoolMs: 0,
-  parquetMs: 0,
-  publishMs: 0,
-});
-
-/** Counts of one source (or of the whole run). */
-export interface SourceTotals extends FileCounts {
-  /** Files in: `files = filesDecoded + filesQuarantined`. */
-  files: number;
-  filesDecoded: number;
-  filesQuarantined: number;
-  /** What quarantined files withheld: their stored bytes, and the events read before the failure. */
-  bytesWithheld: number;
-  eventsWithheld: number;
-  bytesCompressed: number;
-  bytesUncompressed: number;
-}
-
-/** The record of one transform run, written to the lake and shown by `loglake status`. */
-export interface RunManifest {
-  runId: string;
-  batchId: string;
-  startedAt: string;
-  finishedAt: string;
-  elapsedMs: number;
-  totals: SourceTotals;
-  bySource: Record<string, SourceTotals>;
-  /** Files claimed by the run: every one is decoded or quarantined. */
-  filesIn: number;
-  /**
-   * `files in = decoded + quarantined` and `events in = rows + skipped + quarantined`, checked for
-   * every run and source.
-   */
-  reconciled: boolean;
-  /** Reconciled and nothing quarantined: every file and event of the run reached readready or a named skip. */
-  complete: boolean;
-  outputs: { table: string; calendarday: string; key: string; rows: number; bytes: number }[];
-  /**
-   * The batch's input files with their raw partition values, so a reconciliation can list which raw
-   * files a run processed (`loglake_run_files`). Absent in manifests written before it was added.
-   */
-  inputs?: { key: string; source: string; partition: string[] }[];
-  /** Main-thread time per stage (ms). Reads and gunzip overlap with decoding, so `waitMs` is what they cost. */
-  stages: TransformStages;
-  quarantinedFiles: QuarantinedFile[];
-}
-
-/** A raw file quarantined whole, with how much evidence it withheld. */
-export interface QuarantinedFile {
-  key: string;
-  reason: QuarantineReason;
-  message: string;
-  /** Stored (compressed) size of the raw object. */
-  bytes: number;
-  /** Decompressed bytes read before the failure, when known. */
-  uncompressedBytesRead?: number;
-  /** Events read before the failure: the file held at least this many. */
-  eventsRead: number;
-}
-
-/** Zero counts. */
-export function emptyTotals(): SourceTotals {
-  return {
-    files: 0,
-    filesDecoded: 0,
-    filesQuarantined: 0,
-    bytesWithheld: 0,
-    eventsWithheld: 0,
-    bytesCompressed: 0,
-    bytesUncompressed: 0,
-    eventsIn: 0,
-    rows: 0,
-    skipped: {},
-    quarantined: 0,
-    quarantinedByReason: {},
-  };
-}
-
-function addCounts(into: SourceTotals, c: FileCounts): void {
-  into.eventsIn += c.eventsIn;
-  into.rows += c.rows;
-  into.quarantined += c.quarantined;
-  for (const [k, v] of Object.entries(c.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
-  for (const [k, v] of Object.entries(c.quarantinedByReason)) {
-    into.quarantinedByReason[k] = (into.quarantinedByReason[k] ?? 0) + v;
-  }
-}
-
-const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-
-/** Whether `eventsIn = rows + skipped + quarantined` (and, for totals, `files = decoded + quarantined`). */
-export function isReconciled(t: FileCounts | SourceTotals): boolean {
-  const files = 'filesDecoded' in t ? t.files === t.filesDecoded + t.filesQuarantined : true;
-  return files && t.eventsIn === t.rows + sum(t.skipped) + t.quarantined;
-}
-
-/** The readready object key of a batch's output: a function of the batch's input set only. */
-export function outputKey(table: string, calendarday: string, batchId: string, chunk: number): string {
-  return `${table}/calendarday=${calendarday}/${outputName(batchId, chunk)}`;
-}
-
-/** The file name of a batch's output, the same in whichever generation of the partition it lands. */
-export function outputName(batchId: string, chunk: number): string {
-  return `part-${batchId}-${String(chunk).padStart(4, '0')}.parquet`;
-}
-
-/** Quarantine record key of a raw file: deterministic, so a re-run overwrites it. */
-export function quarantineKey(source: string, rawKey: string): string {
-  return `${source}/files/${createHash('sha256').update(rawKey).digest('hex').slice(0, 32)}.json`;
-}
-
-/**
- * Transforms one claimed batch of landed raw files into readready Parquet, registers the readready
- * partitions, quarantines bad files with reasons, and writes the run manifest. Outputs are named
- * after the batch id, which is a hash of the input keys, so re-running a batch overwrites its own
- * outputs instead of adding rows.
+ * Transforms one claimed batch of landed raw files into readready rows: read each file from its
+ * bucket, decode it with the chosen decoder (`transform/decoders/`), account for it
+ * (`accounting.ts`), write each chunk's rows to the sink while the next chunk decodes, publish them
+ * (`transform/sinks/`), then write the run record with its quarantines (`writeRunRecord.ts`).
+ * Outputs are named after the batch id, a hash of the input keys, so re-running a batch
+ * overwrites its own outputs instead of adding rows.
  */
 export async function transformBatch(
   ctx: TransformContext,
@@ -237,269 +86,57 @@ export async function transformBatch(
     maxRawObjectBytes = DEFAULT_MAX_RAW_OBJECT_BYTES,
     workers = 1,
     chunkFiles = 250,
-    engine: engineKind = 'duckdb',
+    engine = 'duckdb',
   } = opts;
   const started = Date.now();
-  const sources = new Map(ctx.sources.map((s) => [s.name, s]));
-  const totals = emptyTotals();
-  const bySource: Record<string, SourceTotals> = {};
-  const quarantinedFiles: RunManifest['quarantinedFiles'] = [];
-  const eventQuarantine: string[] = [];
+  const stages = emptyStages();
+  const account = new RunAccount();
   // Every file DuckDB reads lives under this folder: it must not look like a pattern to DuckDB.
   const dir = join(isGlobLike(ctx.tmpDir) ? tmpdir() : ctx.tmpDir, `batch-${claim.batchId}`);
-  // With the DuckDB engine the JavaScript decoder only takes the few files DuckDB sets aside:
-  // worker threads would cost more to start than they save.
-  const engine: DecodeEngine =
-    workers > 1 && engineKind === 'js'
-      ? WorkerEngine.start({ workers, dir, sources: ctx.sources, maxUncompressedBytes })
-      : new InProcessEngine(dir, maxUncompressedBytes);
-  const stages = emptyStages();
+  const storeOf = (file: LandedFile) => (ctx.rawFor ? ctx.rawFor(file) : ctx.raw);
+  const output = (ctx.sink ?? parquetSink)(ctx).begin({ batchId: claim.batchId, dir });
+  // One sink write at a time, each running (on DuckDB's threads) while the next chunk decodes.
+  let writing: Promise<void> = Promise.resolve();
+  const decoder = DECODERS[engine].create({
+    batchId: claim.batchId,
+    sources: ctx.sources,
+    duck: ctx.duck,
+    duckIdle: () => writing,
+    dir,
+    read: landedFileReader({
+      sources: new Map(ctx.sources.map((s) => [s.name, s])),
+      storeOf,
+      maxRawObjectBytes,
+    }),
+    localPath: (file) => storeOf(file)?.localPath?.(file.key),
+    prefetch,
+    workers,
+    maxUncompressedBytes,
+    maxRawObjectBytes,
+    stages,
+  });
   let failure: unknown;
-
-  const rawStore = (file: LandedFile) => (ctx.rawFor ? ctx.rawFor(file) : ctx.raw);
-  const read = async (file: LandedFile): Promise<Fetched> => {
-    const source = sources.get(file.source);
-    if (source === undefined) {
-      const message = `no source named ${file.source}`;
-      return { ok: false, file, outcome: { ok: false, reason: 'unknown_source', message, eventsDecoded: 0 } };
-    }
-    const store = rawStore(file);
-    if (store === undefined) {
-      const message = `bucket ${file.bucket} is not a configured source bucket`;
-      return { ok: false, file, outcome: { ok: false, reason: 'read_failed', message, eventsDecoded: 0 } };
-    }
-    // An object too big to hold is quarantined before it is read, so no file can exhaust memory.
-    if (file.size > maxRawObjectBytes)
-      return { ok: false, file, outcome: tooLargeToRead(file.size, maxRawObjectBytes) };
-    try {
-      return { ok: true, file, source, bytes: await store.get(file.key) };
-    } catch (err) {
-      if (!(err instanceof ObjectNotFoundError)) throw err;
-      const outcome = {
-        ok: false as const,
-        reason: 'read_failed' as const,
-        message: 'raw object not found',
-        eventsDecoded: 0,
-      };
-      return { ok: false, file, outcome };
-    }
-  };
-  // Reading is I/O: keep `prefetch` reads in flight, and hand each file to the engine as it arrives.
-  const decodeOne = async (
-    fetched: Promise<Fetched>,
-  ): Promise<{ file: LandedFile; compressed: number; outcome: FileOutcome }> => {
-    const t0 = performance.now();
-    const f = await fetched;
-    stages.readWaitMs += performance.now() - t0;
-    if (!f.ok) return { file: f.file, compressed: 0, outcome: f.outcome };
-    return {
-      file: f.file,
-      compressed: f.bytes.byteLength,
-      outcome: await engine.decode(f.file.key, f.source, f.bytes),
-    };
-  };
-
-  const account = (file: LandedFile, compressed: number, outcome: FileOutcome) => {
-    const t = bySource[file.source] ?? emptyTotals();
-    bySource[file.source] = t;
-    if (!outcome.ok) {
-      const n = outcome.eventsDecoded;
-      const bytes = compressed || file.size;
-      for (const target of [t, totals]) {
-        target.files++;
-        target.filesQuarantined++;
-        target.bytesWithheld += bytes;
-        target.eventsWithheld += n;
-        addCounts(target, {
-          eventsIn: n,
-          rows: 0,
-          skipped: {},
-          quarantined: n,
-          quarantinedByReason: n > 0 ? { [outcome.reason]: n } : {},
-        });
-      }
-      quarantinedFiles.push({
-        key: file.key,
-        reason: outcome.reason,
-        message: outcome.message,
-        bytes,
-        ...(outcome.uncompressedBytes ? { uncompressedBytesRead: outcome.uncompressedBytes } : {}),
-        eventsRead: n,
-      });
-      return;
-    }
-    for (const target of [t, totals]) {
-      target.files++;
-      target.filesDecoded++;
-      target.bytesCompressed += compressed;
-      target.bytesUncompressed += outcome.uncompressedBytes;
-      addCounts(target, outcome.counts);
-    }
-    for (const r of outcome.rejected) {
-      eventQuarantine.push(
-        JSON.stringify({
-          source_key: file.key,
-          event_index: r.index,
-          reason: r.reason,
-          column: r.column,
-          byte_offset: r.byteOffset,
-        }),
-      );
-    }
-  };
-
   try {
-    const window: Promise<{ file: LandedFile; compressed: number; outcome: FileOutcome }>[] = [];
-    const depth = Math.max(prefetch, workers * 4);
-    const sinkOutputs: ParquetOutput[] = [];
-    const extracts = extractsByTable(ctx.sources);
-    // One DuckDB COPY at a time, each running on DuckDB's threads while JavaScript decodes on.
-    let writing: Promise<void> = Promise.resolve();
-    const write = (spools: SpoolFile[], chunk: number, sqlRows: SqlRows[] = []) => {
-      writing = writing.then(async () => {
-        const t0 = performance.now();
-        const written = await writeParquet(ctx.duck, spools, dir, { chunk, sqlRows });
-        sinkOutputs.push(...written, ...(await writeExtracts(ctx.duck, written, extracts)));
-        for (const r of sqlRows) await ctx.duck.run(`DROP TABLE IF EXISTS ${r.rowsTable}`);
-        stages.parquetMs += performance.now() - t0;
-      });
-      // Surface a failure at the final await, not as an unhandled rejection.
-      writing.catch(() => undefined);
-    };
     let done = 0;
+    const onFile = (o: ChunkOutcome) => {
+      account.add(o);
+      opts.onProgress?.(++done, claim.files.length);
+    };
     const chunks = Math.max(1, Math.ceil(claim.files.length / chunkFiles));
     for (let chunk = 0; chunk < chunks; chunk++) {
-      const end = Math.min(claim.files.length, (chunk + 1) * chunkFiles);
-      let next = chunk * chunkFiles;
-      let sqlRows: SqlRows[] = [];
-      if (engineKind === 'duckdb') {
-        // DuckDB runs the chunk on its own threads; its COPY of the last chunk is done by now.
-        await writing;
-        const r = await decodeChunkSql(
-          {
-            duck: ctx.duck,
-            localPath: (file) => rawStore(file)?.localPath?.(file.key),
-            dir,
-            read,
-            plans: sqlPlans(ctx.sources),
-            maxRawObjectBytes,
-            engine,
-            prefetch,
-            stages,
-          },
-          claim.files.slice(next, end),
-          `${claim.batchId.slice(0, 12)}_${chunk}`,
-        );
-        for (const o of r.outcomes) {
-          account(o.file, o.compressed, o.outcome);
-          done++;
-          opts.onProgress?.(done, claim.files.length);
-        }
-        sqlRows = r.sqlRows;
-        next = end;
-      }
-      while (done < end) {
-        while (next < end && window.length < depth) window.push(decodeOne(read(claim.files[next++]!)));
-        const r = await window.shift()!;
-        account(r.file, r.compressed, r.outcome);
-        done++;
-        opts.onProgress?.(done, claim.files.length);
-      }
-      if (chunk < chunks - 1) write(await engine.rotate(), chunk, sqlRows);
-      else {
-        const last = await engine.finish();
-        for (const k of ['decompressMs', 'decodeMs', 'spoolMs'] as const) stages[k] += last.stages[k];
-        write(last.spools, chunk, sqlRows);
-      }
+      const files = claim.files.slice(chunk * chunkFiles, (chunk + 1) * chunkFiles);
+      const rows = await decoder.decode(files, { index: chunk, last: chunk === chunks - 1 }, onFile);
+      writing = writing.then(() => timed(stages, 'parquetMs', () => output.write(rows, chunk)));
+      // Surface a failure at the final await, not as an unhandled rejection.
+      writing.catch(() => undefined);
     }
     await writing;
-    sinkOutputs.sort(
-      (a, b) =>
-        a.table.localeCompare(b.table) || a.calendarday.localeCompare(b.calendarday) || a.chunk - b.chunk,
-    );
-    const mark = performance.now();
-    quarantinedFiles.sort((a, b) => a.key.localeCompare(b.key));
-    eventQuarantine.sort();
-    const outputs: RunManifest['outputs'] = [];
-    const partitionsByTable = new Map<string, { values: string[]; location: string }[]>();
-    // Into each partition's current generation (compaction may have moved it), read at publish time.
-    const locations = new Map<string, PartitionLocation>();
-    for (const o of sinkOutputs) {
-      const id = `${o.table}/${o.calendarday}`;
-      let at = locations.get(id);
-      if (at === undefined) {
-        at = await partitionLocationFor(ctx, o.table, o.calendarday);
-        locations.set(id, at);
-      }
-      const key = at.prefix + outputName(claim.batchId, o.chunk);
-      await ctx.readready.putFile(key, o.localPath, { contentType: 'application/vnd.apache.parquet' });
-      await rm(o.localPath, { force: true });
-      outputs.push({ table: o.table, calendarday: o.calendarday, key, rows: o.rows, bytes: o.bytes });
-      const list = partitionsByTable.get(o.table) ?? [];
-      list.push({ values: [o.calendarday], location: at.location });
-      partitionsByTable.set(o.table, list);
-    }
-    for (const [table, partitions] of partitionsByTable) {
-      const result = await ctx.catalog.createPartitions(ctx.database, table, partitions);
-      if (result.failed.length > 0) {
-        throw new Error(`registering readready partitions failed: ${errorMessage(result.failed[0]?.error)}`);
-      }
-    }
-
-    stages.publishMs += performance.now() - mark;
-    const runIdTime = new Date(started).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-    const runId = `${runIdTime}-${claim.batchId}`;
-    for (const q of quarantinedFiles) {
-      const source = claim.files.find((f) => f.key === q.key)?.source ?? 'unknown';
-      await ctx.quarantine.put(
-        quarantineKey(source, q.key),
-        JSON.stringify({ ...q, source_key: q.key, source, run_id: runId }),
-        { contentType: 'application/json' },
-      );
-    }
-    if (eventQuarantine.length > 0) {
-      await ctx.quarantine.put(`events/${claim.batchId}.jsonl`, `${eventQuarantine.join('\n')}\n`);
-    }
-    const manifest: RunManifest = {
-      runId,
-      batchId: claim.batchId,
-      startedAt: new Date(started).toISOString(),
-      finishedAt: new Date().toISOString(),
-      elapsedMs: Date.now() - started,
-      totals,
-      bySource,
-      filesIn: claim.files.length,
-      reconciled:
-        claim.files.length === totals.files &&
-        isReconciled(totals) &&
-        Object.values(bySource).every(isReconciled),
-      complete: false,
-      outputs,
-      inputs: claim.files.map((f) => ({ key: f.key, source: f.source, partition: f.partition })),
-      stages,
-      quarantinedFiles,
-    };
-    manifest.complete = manifest.reconciled && totals.filesQuarantined === 0 && totals.quarantined === 0;
-    await ctx.control.put(`runs/${runId}.json`, JSON.stringify(manifest, null, 2), {
-      contentType: 'application/json',
-    });
-    // The reconciliation tables' rows (loglake_runs, loglake_run_files) for Athena's JSON SerDe.
-    const runRows = runTableRows(manifest, `runs/${runId}.json`, ctx.sources);
-    await ctx.control.put(
-      `tables/loglake_runs/${runId}.json`,
-      runTableNdjson(LOGLAKE_RUNS_COLUMNS, [runRows.run]),
-    );
-    if (runRows.files.length > 0) {
-      await ctx.control.put(
-        `tables/loglake_run_files/${runId}.json`,
-        runTableNdjson(LOGLAKE_RUN_FILES_COLUMNS, runRows.files),
-      );
-    }
-    return manifest;
+    const outputs = await timed(stages, 'publishMs', () => output.commit());
+    return await writeRunRecord(ctx, claim, { started, account, outputs, stages });
   } catch (err) {
     failure = err;
     // The failure is what matters: a second one while cleaning up must not hide it.
-    await engine.abort().catch(() => undefined);
+    await decoder.abort().catch(() => undefined);
     throw err;
   } finally {
     await rm(dir, { recursive: true, force: true }).catch((cleanup: unknown) => {

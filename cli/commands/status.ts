@@ -1,6 +1,6 @@
 import { addapartQuarantined, recentAddapartRuns } from '../../addapart/runRecord.ts';
 import type { Lake } from '../../lake/lake.ts';
-import type { RunManifest } from '../../transform/transformBatch.ts';
+import type { RunManifest } from '../../lake/runManifest.ts';
 import { type Command, intOption } from '../command.ts';
 import { renderTable } from '../format.ts';
 import type { CliIO } from '../io.ts';

@@ -1,5 +1,6 @@
+import type { TransformEngine } from '../../lake/config.ts';
+import { DECODER_NAMES, DECODERS } from '../../transform/decoders/index.ts';
 import { runTransform, type TransformSummary } from '../../transform/runTransform.ts';
-import type { TransformEngine } from '../../transform/transformBatch.ts';
 import { type Command, intOption } from '../command.ts';
 import { bytes, num } from '../format.ts';
 import { type CliIO, progress, UsageError } from '../io.ts';
@@ -40,21 +41,24 @@ export function printTransformSummary(io: CliIO, s: TransformSummary): void {
   }
 }
 
-function engineOption(v: unknown): TransformEngine | undefined {
+/** `--engine`: one of the decoder registry's names. */
+export function engineOption(v: unknown): TransformEngine | undefined {
   if (v === undefined) return undefined;
-  if (v === 'duckdb' || v === 'js') return v;
-  throw new UsageError(`--engine must be duckdb or js, got ${String(v)}`);
+  const name = DECODER_NAMES.find((n) => n === v);
+  if (name !== undefined) return name;
+  throw new UsageError(`--engine must be ${DECODER_NAMES.join(' or ')}, got ${String(v)}`);
 }
 
 export const transform: Command = {
   name: 'transform',
   summary: 'turn landed raw files into readready Parquet tables',
-  usage: 'loglake transform [--max-files <n>] [--workers <n>] [--engine duckdb|js]',
+  usage: `loglake transform [--max-files <n>] [--workers <n>] [--engine ${DECODER_NAMES.join('|')}]`,
   help: [
     'exit status: 0 complete; 3 reconciled but files or events quarantined or set aside; 1 not reconciled',
     '--max-files <n>   files per batch (default from config: 1000)',
     '--workers <n>     JavaScript decode worker threads (default from config: 1)',
-    '--engine <e>      duckdb (default: SQL from the source definitions, JavaScript for what it sets aside) or js',
+    '--engine <e>      which decoder does the bulk (default from config: duckdb):',
+    ...DECODER_NAMES.map((name) => `                    ${name}: ${DECODERS[name].summary}`),
   ],
   options: { 'max-files': { type: 'string' }, workers: { type: 'string' }, engine: { type: 'string' } },
   async run({ values, io, openLake }) {

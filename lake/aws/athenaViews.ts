@@ -1,6 +1,6 @@
 import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
-import { createViewSql, type ViewDef, viewsFor } from '../../sql/views.ts';
 import type { QueryEngine } from '../ports.ts';
+import { createViewSql, type ViewDef, viewsFor } from '../views.ts';
 import { isAwsError } from './awsError.ts';
 
 /** Whitespace-insensitive form of a view's SELECT, for comparing with what Athena stored. */

@@ -1,10 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { LOGLAKE_RUN_FILES_COLUMNS, LOGLAKE_RUNS_COLUMNS, type RunRow } from '../../sql/runTables.ts';
-import { createViewSql, viewsFor } from '../../sql/views.ts';
 import { escapeGlob } from '../duckPaths.ts';
 import { DUCK_TYPES } from '../duckTypes.ts';
 import type { ColumnDef, TableDef } from '../ports.ts';
+import { LOGLAKE_RUN_FILES_COLUMNS, LOGLAKE_RUNS_COLUMNS, type RunRow } from '../runTables.ts';
 import { quoteIdent, quoteLiteral } from '../sqlQuote.ts';
+import { createViewSql, viewsFor } from '../views.ts';
 
 /**
  * DuckDB has no `json_extract_scalar`; Trino has no `json_extract_string`. The pack writes Trino's

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyKey } from '../../addapart/classify.ts';
-import type { FileFilterConfig } from '../../addapart/filter.ts';
+import type { FileFilterConfig } from '../../lake/config.ts';
 import { loadSources, type SourceDefinition } from '../../sources/loader.ts';
 
 let sources: SourceDefinition[];

@@ -12,8 +12,8 @@ import type { AwsClients } from '../../lake/aws/awsClients.ts';
 import { GLUE_FORMATS, GlueCatalog } from '../../lake/aws/glueCatalog.ts';
 import { CatalogError } from '../../lake/errors.ts';
 import type { PartitionSpec, TableDef } from '../../lake/ports.ts';
-import { rawTableDef, readreadyTableDef } from '../../lake/tables.ts';
 import { loadSources } from '../../sources/loader.ts';
+import { rawTableDef, readreadyTableDef } from '../../sources/tables.ts';
 import { FakeServiceError, intercept } from './intercept.ts';
 import { motoClients, resetMoto } from './motoFixture.ts';
 

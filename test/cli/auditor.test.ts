@@ -86,7 +86,10 @@ describe('loglake queries, query --named and export', () => {
       out,
     );
     expect(r.err).toEqual([]);
-    expect(r.out).toMatch(/^exported from_cloudtrail_readready \d+, from_cloudwatch_readready \d+/);
+    // The sessions extract of CloudTrail is exported with the readready tables.
+    expect(r.out).toMatch(
+      /^exported from_cloudtrail_readready \d+, from_cloudtrail_sessions \d+, from_cloudwatch_readready \d+/,
+    );
     const manifest = JSON.parse(await readFile(`${out}.manifest.json`, 'utf8')) as {
       selection: { from: string };
     };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generation } from '../../compact/generations.ts';
 import { compactLake, compactPartition, readManifest, sortColumnsFor } from '../../compact/index.ts';
 import { literalFilePath } from '../../lake/duckPaths.ts';
+import { generation } from '../../lake/generations.ts';
 import type { Lake } from '../../lake/lake.ts';
 import type { Catalog } from '../../lake/ports.ts';
 import { transformContext } from '../../transform/runTransform.ts';

@@ -1,11 +1,12 @@
 import { drainQueue } from '../../addapart/drainQueue.ts';
-import { listGeneration } from '../../compact/generations.ts';
 import { generationOfLocation } from '../../compact/index.ts';
 import { literalFilePath } from '../../lake/duckPaths.ts';
+import { listGeneration } from '../../lake/generations.ts';
 import type { Lake } from '../../lake/lake.ts';
 import type { Catalog } from '../../lake/ports.ts';
+import type { RunManifest } from '../../lake/runManifest.ts';
 import { transformContext } from '../../transform/runTransform.ts';
-import { type RunManifest, transformBatch } from '../../transform/transformBatch.ts';
+import { transformBatch } from '../../transform/transformBatch.ts';
 import { ctFile, ctKey, ctRecord } from '../helpers/cloudtrailFiles.ts';
 
 export const CT = 'from_cloudtrail_readready';

@@ -110,6 +110,8 @@ describe('loglake export', () => {
     const m = await exportEvidence(lake, { from: '2026-11-01', to: '2026-11-02', out: folder });
     expect(m.files.map((f) => f.path)).toEqual([
       'from_cloudtrail_readready.parquet',
+      // The sessions extract of CloudTrail is evidence too.
+      'from_cloudtrail_sessions.parquet',
       'from_cloudwatch_readready.parquet',
       'loglake_run_files.parquet',
       'loglake_runs.parquet',

@@ -1,8 +1,7 @@
 import { drainQueue } from '../../addapart/drainQueue.ts';
-import type { LoglakeConfigInput } from '../../lake/config.ts';
+import type { LoglakeConfigInput, TransformEngine } from '../../lake/config.ts';
 import type { Lake } from '../../lake/lake.ts';
 import { runTransform, type TransformSummary } from '../../transform/runTransform.ts';
-import type { TransformEngine } from '../../transform/transformBatch.ts';
 import { tempLake } from './tempLake.ts';
 
 /** A raw file to land: its key and its bytes. */

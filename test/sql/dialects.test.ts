@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createViewSql, VIEWS } from '../../lake/views.ts';
 import { loadQueryPack, toPositional } from '../../sql/index.ts';
-import { createViewSql, VIEWS } from '../../sql/views.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/parse-trino.py', import.meta.url));
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TransformEngine } from '../../transform/transformBatch.ts';
+import type { TransformEngine } from '../../lake/config.ts';
 import { ctFile, ctKey, ctRecord } from '../helpers/cloudtrailFiles.ts';
 import {
   fingerprint,

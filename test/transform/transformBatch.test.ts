@@ -50,6 +50,8 @@ describe('transformBatch', () => {
     expect(m.outputs.map((o) => o.key).sort()).toEqual([
       `from_cloudtrail_readready/calendarday=2026-11-01/part-${claim.batchId}-0000.parquet`,
       `from_cloudtrail_readready/calendarday=2026-11-02/part-${claim.batchId}-0000.parquet`,
+      // The sessions extract of CloudTrail (its StartSession event), beside its readready file.
+      `from_cloudtrail_sessions/calendarday=2026-11-01/part-${claim.batchId}-0000.parquet`,
       `from_cloudwatch_readready/calendarday=2026-11-01/part-${claim.batchId}-0000.parquet`,
     ]);
     const engine = await lake.openQueryEngine();
@@ -147,6 +149,7 @@ describe('transformBatch', () => {
     expect(m.outputs.map((o) => o.key.replace(claim.batchId, 'B')).sort()).toEqual([
       'from_cloudtrail_readready/calendarday=2026-11-01/part-B-0000.parquet',
       'from_cloudtrail_readready/calendarday=2026-11-02/part-B-0000.parquet',
+      'from_cloudtrail_sessions/calendarday=2026-11-01/part-B-0000.parquet',
       'from_cloudwatch_readready/calendarday=2026-11-01/part-B-0001.parquet',
     ]);
     expect(m.totals.rows).toBe(5);

@@ -1,0 +1,148 @@
+import { type FileHandle, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { isGlobLike } from '../../../lake/duckPaths.ts';
+import { mapLimit } from '../../../lake/mapLimit.ts';
+import type { LandedFile } from '../../../lake/ports.ts';
+import { applyContentFilterSql } from '../../contentFilter.ts';
+import type { Fetched } from '../../readLandedFile.ts';
+import type { ChunkOutcome, SqlRows } from '../chunkDecoder.ts';
+import type { DecodeEngine } from '../js/decodeEngine.ts';
+import { tooLargeToRead } from '../js/decodeRawFile.ts';
+import { sniffCompression } from '../js/decompress.ts';
+import { type SqlInputFile, sqlDecodeChunk } from './sqlDecode.ts';
+import type { SqlPlan } from './sqlPlan.ts';
+
+/** A local raw file's path, size and sniffed compression; `undefined` when there is none (or it is gone). */
+async function localFile(
+  path: string | undefined,
+): Promise<{ path: string; bytes: number; compression: SqlInputFile['compression'] } | undefined> {
+  if (path === undefined) return undefined;
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(path, 'r');
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    const bytes = (await fh.stat()).size;
+    const compression = sniffCompression(head.subarray(0, bytesRead)) === 'gzip' ? 'gzip' : 'uncompressed';
+    return { path, bytes, compression };
+  } catch {
+    // Missing: the JavaScript path reads it and reports it the usual way.
+    return undefined;
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** What {@link decodeChunkSql} needs from the batch around it. */
+export interface SqlChunkDeps {
+  duck: DuckDBConnection;
+  /** The local file of a raw file, when its bucket is a local folder (DuckDB reads it in place). */
+  localPath(file: LandedFile): string | undefined;
+  /** Scratch folder of the batch. */
+  dir: string;
+  read(file: LandedFile): Promise<Fetched>;
+  /** Plans of the sources the SQL engine handles; other sources go to `engine`. */
+  plans: ReadonlyMap<string, SqlPlan>;
+  /** The JavaScript decoder, for the files DuckDB sets aside. */
+  engine: DecodeEngine;
+  /** A raw object stored bigger than this is quarantined `too_large` without being read. */
+  maxRawObjectBytes: number;
+  prefetch: number;
+  /** Where the time went: waiting for files, and DuckDB's decoding. */
+  stages: { readWaitMs: number; decodeMs: number };
+}
+
+/**
+ * Decodes one chunk of a batch with DuckDB: each file is read and decompressed here (compression
+ * sniffed by magic bytes; a corrupt or oversized file is quarantined at once, as by the JavaScript
+ * decoder), then each source's files go through {@link sqlDecodeChunk}, which leaves the rows in a
+ * temporary table per source. Files DuckDB sets aside, and files of sources without a plan, go
+ * through the JavaScript decoder into its spools, so every file ends up decoded exactly once.
+ */
+export async function decodeChunkSql(
+  deps: SqlChunkDeps,
+  files: readonly LandedFile[],
+  tag: string,
+): Promise<{ outcomes: ChunkOutcome[]; sqlRows: SqlRows[] }> {
+  const { stages } = deps;
+  const dir = join(deps.dir, `sql-${tag}`);
+  await mkdir(dir, { recursive: true });
+  const outcomes: ChunkOutcome[] = [];
+  const bySource = new Map<string, { plan: SqlPlan; inputs: SqlInputFile[] }>();
+  const inputOf = new Map<string, { file: LandedFile; input: SqlInputFile }>();
+  const viaJs: LandedFile[] = [];
+  try {
+    await mapLimit(files, deps.prefetch, async (file, i) => {
+      const plan = deps.plans.get(file.source);
+      if (plan === undefined) {
+        viaJs.push(file);
+        return;
+      }
+      const t0 = performance.now();
+      // A local raw file is read in place. Its key may hold `*`, `?` or `[…]`, which DuckDB would
+      // expand as a pattern: such a file is read through a link named by loglake (links cost DuckDB
+      // time on every file, so only these get one). Anything else is fetched to scratch.
+      const local = await localFile(deps.localPath(file));
+      let input: SqlInputFile;
+      const path = join(dir, String(i).padStart(6, '0'));
+      if (local !== undefined && local.bytes > deps.maxRawObjectBytes) {
+        outcomes.push({ file, compressed: 0, outcome: tooLargeToRead(local.bytes, deps.maxRawObjectBytes) });
+        return;
+      }
+      if (local !== undefined) {
+        const read = isGlobLike(local.path) ? path : local.path;
+        if (read === path) await symlink(local.path, path);
+        input = { key: file.key, path: read, compression: local.compression, bytes: local.bytes };
+      } else {
+        const fetched = await deps.read(file);
+        if (!fetched.ok) {
+          outcomes.push({ file, compressed: 0, outcome: fetched.outcome });
+          return;
+        }
+        await writeFile(path, fetched.bytes);
+        const compression = sniffCompression(fetched.bytes) === 'gzip' ? 'gzip' : 'uncompressed';
+        input = { key: file.key, path, compression, bytes: fetched.bytes.byteLength };
+      }
+      stages.readWaitMs += performance.now() - t0;
+      const group = bySource.get(plan.source.name) ?? { plan, inputs: [] };
+      group.inputs.push(input);
+      bySource.set(plan.source.name, group);
+      inputOf.set(file.key, { file, input });
+    });
+    const sqlRows: SqlRows[] = [];
+    for (const [name, { plan, inputs }] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
+      // Key order, so a re-run reads (and writes) the rows in the same order.
+      inputs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const t0 = performance.now();
+      const result = await sqlDecodeChunk(deps.duck, plan, inputs, `${tag}_${name}`);
+      await applyContentFilterSql(deps.duck, plan.source, result.rowsTable, result.decoded);
+      stages.decodeMs += performance.now() - t0;
+      for (const [key, counts] of result.decoded) {
+        const { file, input } = inputOf.get(key)!;
+        // DuckDB decompresses gzip itself, so only an uncompressed file's size is known here.
+        const uncompressedBytes = input.compression === 'gzip' ? 0 : input.bytes;
+        outcomes.push({
+          file,
+          compressed: input.bytes,
+          outcome: { ok: true, counts, uncompressedBytes, rejected: [] },
+        });
+      }
+      for (const key of result.fallback.keys()) viaJs.push(inputOf.get(key)!.file);
+      sqlRows.push({ table: plan.source.readreadyTable, rowsTable: result.rowsTable, columns: plan.columns });
+    }
+    viaJs.sort((a, b) => (a.key < b.key ? -1 : 1));
+    for (const file of viaJs) {
+      const f = await deps.read(file);
+      if (!f.ok) outcomes.push({ file, compressed: 0, outcome: f.outcome });
+      else {
+        const outcome = await deps.engine.decode(file.key, f.source, f.bytes);
+        outcomes.push({ file, compressed: f.bytes.byteLength, outcome });
+      }
+    }
+    return { outcomes, sqlRows };
+  } finally {
+    // A cleanup failure must not hide the error that brought us here (the batch's scratch goes anyway).
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

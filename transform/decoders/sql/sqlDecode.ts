@@ -1,0 +1,149 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { literalFilePath } from '../../../lake/duckPaths.ts';
+import { errorMessage } from '../../../lake/errors.ts';
+import type { FileCounts } from '../../../lake/runManifest.ts';
+import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
+import type { SqlPlan } from './sqlPlan.ts';
+
+/** One raw file as a local path, for the SQL engine. */
+export interface SqlInputFile {
+  /** The raw object key: the lineage `source_key`. */
+  key: string;
+  path: string;
+  /** Sniffed by magic bytes, never by name: DuckDB itself goes by the suffix. */
+  compression: 'gzip' | 'uncompressed';
+  /** Bytes on disk. */
+  bytes: number;
+}
+
+/** What DuckDB made of one chunk of one source's files. */
+export interface SqlChunkResult {
+  /** Files DuckDB decoded, with their reconciliation counts. */
+  decoded: Map<string, FileCounts>;
+  /** Files for the JavaScript decoder instead, with why: it finds the exact quarantine reason. */
+  fallback: Map<string, string>;
+  /** Temporary table holding exactly the output rows of the decoded files (plus `file`, `calendarday`). */
+  rowsTable: string;
+}
+
+/** `in file "<path>"`, as DuckDB names the file a read failed on. */
+const FAILED_FILE = /in file "([^"]+)"/;
+
+/** Files per read_json: big enough for DuckDB's threads, small enough that a bad file costs little. */
+const SLICE_FILES = 64;
+
+/** DuckDB's message, without the document text some of its errors quote (events hold secrets). */
+const firstLine = (err: unknown) =>
+  (errorMessage(err).split('\n')[0] ?? '').replace(/(in record\/value \d+):.*$/, '$1');
+
+/**
+ * Decodes and projects a chunk of one source's files with DuckDB, by the source's {@link SqlPlan},
+ * in one pass: `read_json` → unnest events → typed rows in a temporary table. A file DuckDB cannot
+ * read (it names it in the error) is set aside for the JavaScript decoder and the rest is read
+ * again; so is every file with an unknown envelope, no events, or an event the plan flags. The
+ * counts of the decoded files reconcile like the JavaScript decoder's: `eventsIn = rows + skipped`.
+ */
+export async function sqlDecodeChunk(
+  duck: DuckDBConnection,
+  plan: SqlPlan,
+  files: readonly SqlInputFile[],
+  tag: string,
+): Promise<SqlChunkResult> {
+  const t = (name: string) => quoteIdent(`${name}_${tag}`);
+  const fallback = new Map<string, string>();
+  const rowsTable = t('rows');
+  const loaded: string[] = [];
+  // One read_json per compression (it takes one) and slice of files: a file DuckDB names as bad
+  // costs a second read of its slice only.
+  for (const compression of ['gzip', 'uncompressed'] as const) {
+    const table = t(`rows_${compression}`);
+    const group = files.filter((f) => f.compression === compression);
+    let created = false;
+    for (let at = 0; at < group.length; at += SLICE_FILES) {
+      let remaining = group.slice(at, at + SLICE_FILES);
+      while (remaining.length > 0) {
+        const byPath = new Map(remaining.map((f) => [f.path, f]));
+        const list = remaining.map((f) => literalFilePath(f.path)).join(', ');
+        const keys = remaining.map((f) => `(${literalFilePath(f.path)}, ${quoteLiteral(f.key)})`).join(', ');
+        // No document is bigger than its file; a gzip file's documents are bounded by a generous
+        // multiple, and one beyond it fails the read and goes to the JavaScript decoder.
+        const largest = Math.max(...remaining.map((f) => f.bytes));
+        const maxObject = Math.max(
+          1024 * 1024,
+          compression === 'gzip' ? Math.min(64 * 1024 * 1024, largest * 32) : largest + 1,
+        );
+        const docs = `(SELECT k.file, d.* EXCLUDE (filename)
+          FROM read_json([${list}], format = 'unstructured', records = true, compression = '${compression}',
+            filename = true, maximum_object_size = ${maxObject}, columns = ${plan.docColumns}) d
+          JOIN (VALUES ${keys}) k(path, file) ON k.path = d.filename)`;
+        const rows = plan.rows(`(${plan.events(docs)}) AS events`);
+        try {
+          await duck.run(
+            created ? `INSERT INTO ${table} ${rows}` : `CREATE OR REPLACE TEMP TABLE ${table} AS ${rows}`,
+          );
+          created = true;
+          break;
+        } catch (err) {
+          const culprit = byPath.get(FAILED_FILE.exec(errorMessage(err))?.[1] ?? '');
+          if (culprit === undefined) {
+            // Not one file's fault (a field of another type than the plan's, say): the JavaScript
+            // decoder handles these files and knows better.
+            for (const f of remaining)
+              fallback.set(f.key, `DuckDB could not decode the chunk: ${firstLine(err)}`);
+            break;
+          }
+          fallback.set(culprit.key, `DuckDB could not read it: ${firstLine(err)}`);
+          remaining = remaining.filter((f) => f !== culprit);
+        }
+      }
+    }
+    if (created) loaded.push(table);
+  }
+  if (loaded.length === 1) await duck.run(`ALTER TABLE ${loaded[0]} RENAME TO ${quoteIdent(`rows_${tag}`)}`);
+  else if (loaded.length > 1) {
+    await duck.run(
+      `CREATE OR REPLACE TEMP TABLE ${rowsTable} AS ${loaded.map((l) => `SELECT * FROM ${l}`).join(' UNION ALL ')}`,
+    );
+    for (const l of loaded) await duck.run(`DROP TABLE ${l}`);
+  } else {
+    await duck.run(
+      `CREATE OR REPLACE TEMP TABLE ${rowsTable} AS SELECT NULL::VARCHAR AS file, NULL::VARCHAR AS calendarday LIMIT 0`,
+    );
+    return { decoded: new Map(), fallback, rowsTable };
+  }
+  const stats = await duck.runAndReadAll(
+    `SELECT file, count(*) FILTER (WHERE doc_control) AS controls, count(*) FILTER (WHERE doc_unknown) AS unknown,
+       count(*) FILTER (WHERE NOT doc_control AND NOT doc_unknown) AS events,
+       count(*) FILTER (WHERE filtered) AS filtered, count(*) FILTER (WHERE bad) AS bad
+     FROM ${rowsTable} GROUP BY file`,
+  );
+  const decoded = new Map<string, FileCounts>();
+  for (const r of stats.getRowObjects()) {
+    const key = String(r.file);
+    const [controls, unknown, events] = [Number(r.controls), Number(r.unknown), Number(r.events)];
+    const [filtered, bad] = [Number(r.filtered), Number(r.bad)];
+    if (unknown > 0) fallback.set(key, `${unknown} documents with an unknown envelope`);
+    else if (bad > 0) fallback.set(key, `${bad} events for the exact decoder`);
+    else {
+      const skipped: Record<string, number> = {};
+      if (controls > 0) skipped.control_message = controls;
+      if (filtered > 0) skipped.filtered = filtered;
+      decoded.set(key, {
+        eventsIn: events + controls,
+        rows: events - filtered,
+        skipped,
+        quarantined: 0,
+        quarantinedByReason: {},
+      });
+    }
+  }
+  // A file without a single row (no documents, or only empty ones) may be an error for its framing:
+  // let the exact decoder say.
+  for (const f of files) if (!decoded.has(f.key) && !fallback.has(f.key)) fallback.set(f.key, 'no events');
+  const gone = [...fallback.keys()].map(quoteLiteral);
+  await duck.run(
+    `DELETE FROM ${rowsTable} WHERE filtered OR bad OR doc_control OR doc_unknown` +
+      (gone.length > 0 ? ` OR file IN (${gone.join(', ')})` : ''),
+  );
+  return { decoded, fallback, rowsTable };
+}

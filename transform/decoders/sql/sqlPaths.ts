@@ -1,0 +1,75 @@
+import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
+
+/*
+ * The vocabulary the SQL decoder's plan and the envelopes' SQL parts share: the tree of paths a
+ * source definition reads, the DuckDB types it gives the documents, and accessors into them.
+ */
+
+/** How a value is read: as text, or as a JSON value. */
+export type Mode = 'varchar' | 'json';
+
+/** A node of the tree of paths the definition reads. */
+export interface PathNode {
+  children: Map<string, PathNode>;
+  /** Read as a whole value, and how. */
+  leaf?: Mode;
+}
+
+/** A source the SQL engine leaves to the JavaScript decoder, and why. */
+export class SqlPlanUnsupported extends Error {
+  override name = 'SqlPlanUnsupported';
+}
+
+export const q = quoteIdent;
+
+/** The JSON path literal of `steps` (each step quoted). */
+const jsonPath = (steps: readonly string[]) => quoteLiteral(`$.${steps.map((s) => `"${s}"`).join('.')}`);
+
+/** Reads a JSON value as text the way the JavaScript projector does (`String(v)`, objects as JSON). */
+export const textOf = (x: string) =>
+  `CASE WHEN json_type(${x}) = 'VARCHAR' THEN json_extract_string(${x}, '$') ELSE CAST(${x} AS VARCHAR) END`;
+
+/** DuckDB type of a subtree: a STRUCT down to the leaves; a node read whole (or both ways) is JSON or VARCHAR. */
+export function duckType(node: PathNode): string {
+  if (node.children.size === 0) return node.leaf === 'varchar' ? 'VARCHAR' : 'JSON';
+  if (node.leaf !== undefined) return 'JSON';
+  const seen = new Set<string>();
+  for (const name of node.children.keys()) {
+    // DuckDB struct fields are case-insensitive; JSON keys are not.
+    if (seen.has(name.toLowerCase())) throw new SqlPlanUnsupported(`paths differ only by case: ${name}`);
+    seen.add(name.toLowerCase());
+  }
+  return `STRUCT(${[...node.children].map(([name, child]) => `${q(name)} ${duckType(child)}`).join(', ')})`;
+}
+
+/** The same shape as a `from_json` structure string. */
+export function jsonStructure(node: PathNode): unknown {
+  if (node.children.size === 0) return node.leaf === 'varchar' ? 'VARCHAR' : 'JSON';
+  if (node.leaf !== undefined) return 'JSON';
+  return Object.fromEntries([...node.children].map(([name, child]) => [name, jsonStructure(child)]));
+}
+
+/**
+ * SQL for the value at `steps` below `base` (whose subtree is `node`): struct field access down to
+ * the first node read whole, then `json_extract` inside it. `mode` says whether the caller wants a
+ * JSON value or text.
+ */
+export function accessor(base: string, node: PathNode, steps: readonly string[], want: Mode): string {
+  let expr = base;
+  let at = node;
+  for (let i = 0; i < steps.length; i++) {
+    const child = at.children.get(steps[i]!)!;
+    expr = `${expr}.${q(steps[i]!)}`;
+    const whole = child.leaf !== undefined && (child.children.size > 0 || i === steps.length - 1);
+    if (whole && i < steps.length - 1) {
+      // Read whole as JSON: the rest of the path is looked up inside it.
+      const inner = `json_extract(${expr}, ${jsonPath(steps.slice(i + 1))})`;
+      return want === 'json' ? inner : textOf(inner);
+    }
+    at = child;
+  }
+  if (at.leaf === 'json' && want === 'varchar') return textOf(expr);
+  if (at.leaf === 'varchar' && want === 'json')
+    throw new Error(`internal: ${steps.join('.')} is read as text`);
+  return expr;
+}

@@ -1,0 +1,265 @@
+import { DUCK_TYPES } from '../../../lake/duckTypes.ts';
+import type { ColumnType } from '../../../lake/ports.ts';
+import { quoteLiteral } from '../../../lake/sqlQuote.ts';
+import type { SourceDefinition } from '../../../sources/loader.ts';
+import type { ColumnSpec, ValueSpec } from '../../../sources/schema.ts';
+import { readreadyColumns } from '../../../sources/tables.ts';
+import { envelopeOf } from '../../envelopes/index.ts';
+import { MAX_EPOCH_MS, MIN_EPOCH_MS, type TimeFormat } from '../../eventTime.ts';
+import { type Mode, type PathNode, q, SqlPlanUnsupported, textOf } from './sqlPaths.ts';
+
+export { SqlPlanUnsupported } from './sqlPaths.ts';
+
+/**
+ * How DuckDB does one source's decoding and projection: the `columns` of its `read_json`, the
+ * events it unnests from each document, and the typed readready row of each event, all generated
+ * from the source definition. The SQL mirrors the JavaScript projector ({@link compileProjector})
+ * for every well-formed event; whatever it cannot decide exactly (a value of the wrong type, an odd
+ * time, a huge row, an unknown envelope) it flags, and the file goes through the JavaScript decoder
+ * instead, which quarantines with the exact reason. So both engines give the same rows.
+ */
+export interface SqlPlan {
+  readonly source: SourceDefinition;
+  /** The `columns` argument of `read_json`: the typed shape of a document. */
+  readonly docColumns: string;
+  /**
+   * From documents (`file` and the document columns, a table or a `read_json` with a join): one
+   * row per event with the leaf values the projection reads, and one flagged row per document
+   * that holds no events (`doc_control`, `doc_unknown`).
+   */
+  events(docs: string): string;
+  /** From events: the typed readready columns, `calendarday`, and the flags `filtered`, `bad`, `doc_control`, `doc_unknown`. */
+  rows(events: string): string;
+  readonly columns: { name: string; type: ColumnType }[];
+}
+
+/** A JSON value is a string from `values` (the test of `when` and of filters). */
+const isOneOf = (x: string, values: readonly string[]) =>
+  `coalesce(json_type(${x}) = 'VARCHAR' AND json_extract_string(${x}, '$') IN (${values.map(quoteLiteral).join(', ')}), false)`;
+
+/** `…T…Z` with a year from 0001, what the SQL reads itself; other ISO forms go to the JavaScript decoder. */
+const ISO_UTC = quoteLiteral(
+  '([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?Z',
+);
+
+/**
+ * JSON text that DuckDB may write differently from the one rule (`jsonText.ts`): a number DuckDB
+ * wrote with `.0` (an integral double: JavaScript writes `1`), with an exponent, or below 10^-4 (the
+ * two may pick other notations there), or a `\u00xx` escape (DuckDB writes upper-case hex).
+ * Fractions in plain notation (`0.5`, `1.08`) and integers (digits beyond ±2^53 kept as in the
+ * source by both) are written alike. A hit inside a string only sends a file to the exact decoder.
+ */
+const RISKY_JSON = quoteLiteral('(":|[\\[,])-?([0-9]+\\.0[,}\\]]|[0-9.]+[eE]|0\\.0000)|\\\\u00');
+/** The same for a whole value read as text (a number where the definition reads a string). */
+const RISKY_NUMBER_TEXT = quoteLiteral('-?([0-9]+\\.0|[0-9.]+[eE][-+]?[0-9]+|0\\.0000[0-9]*)');
+
+/** Whether text DuckDB made of a JSON value read as VARCHAR may differ from the JavaScript projector's. */
+const riskyText = (x: string) =>
+  `coalesce(CASE WHEN ascii(${x}) IN (123, 91) THEN regexp_matches(${x}, ${RISKY_JSON})
+    WHEN ascii(${x}) = 45 OR ascii(${x}) BETWEEN 48 AND 57 THEN regexp_full_match(${x}, ${RISKY_NUMBER_TEXT})
+    ELSE false END, false)`;
+
+/** Whether a JSON value's text (`textOf`) may differ from the JavaScript projector's. */
+const riskyJson = (x: string) =>
+  `coalesce(CASE json_type(${x}) WHEN 'VARCHAR' THEN false WHEN 'BOOLEAN' THEN false WHEN 'NULL' THEN false
+    WHEN 'BIGINT' THEN false WHEN 'UBIGINT' THEN false WHEN 'DOUBLE' THEN true
+    ELSE regexp_matches(CAST(${x} AS VARCHAR), ${RISKY_JSON}) END, true)`;
+
+/**
+ * A time as the projector reads it, cut to milliseconds: epoch milliseconds from 0001 to 9999, or
+ * ISO 8601 UTC; `format` (the event time's) allows only one of them. DuckDB's cast refuses dates
+ * that do not exist and second 60, as the projector does.
+ */
+function timestampOf(x: string, format?: TimeFormat): string {
+  const epoch = `WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') AND TRY_CAST(${x} AS BIGINT) BETWEEN ${MIN_EPOCH_MS} AND ${MAX_EPOCH_MS}
+      THEN make_timestamp(CAST(${x} AS BIGINT) * 1000)`;
+  const iso = `WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), ${ISO_UTC})
+      THEN date_trunc('millisecond', TRY_CAST(replace(replace(json_extract_string(${x}, '$'), 'T', ' '), 'Z', '') AS TIMESTAMP))`;
+  return `CASE ${format === 'iso8601' ? '' : epoch} ${format === 'epoch_millis' ? '' : iso} END`;
+}
+
+/** The value and the "cannot decide" flag of one alternative, for a JSON leaf `x` (or VARCHAR leaf). */
+function encode(
+  type: ColumnType,
+  as: ValueSpec['as'],
+  x: string,
+  mode: Mode,
+  prepare: (name: string, expr: string) => string,
+  timeFormat?: TimeFormat,
+): { value: string; bad: string } {
+  if (as === 'json') return { value: `CAST(${x} AS VARCHAR)`, bad: riskyJson(x) };
+  if (as === 'lines') {
+    // An array of strings only: its elements read as text and written back give the same JSON.
+    // The list is computed once per row, for the value and for the check.
+    const asText = prepare(
+      `${x}_lines`,
+      `CASE WHEN json_type(${x}) = 'ARRAY' THEN from_json(${x}, '["VARCHAR"]') END`,
+    );
+    return {
+      value: `CASE json_type(${x}) WHEN 'VARCHAR' THEN json_extract_string(${x}, '$') WHEN 'ARRAY' THEN array_to_string(${asText}, chr(10)) END`,
+      bad: `NOT (json_type(${x}) = 'VARCHAR' OR (json_type(${x}) = 'ARRAY' AND CAST(to_json(${asText}) AS VARCHAR) = CAST(${x} AS VARCHAR)))`,
+    };
+  }
+  if (type === 'string') {
+    return mode === 'varchar' ? { value: x, bad: riskyText(x) } : { value: textOf(x), bad: riskyJson(x) };
+  }
+  let value: string;
+  if (type === 'boolean' && mode === 'varchar') {
+    value = `CASE lower(${x}) WHEN 'true' THEN true WHEN 'false' THEN false END`;
+  } else if (type === 'boolean') {
+    const text = `lower(json_extract_string(${x}, '$'))`;
+    value = `CASE WHEN json_type(${x}) = 'BOOLEAN' THEN CAST(${x} AS BOOLEAN)
+      WHEN json_type(${x}) = 'VARCHAR' AND ${text} IN ('true', 'false') THEN ${text} = 'true' END`;
+  } else if (type === 'bigint') {
+    // Text only as plain decimal digits (no leading zeros), as the projector reads it.
+    value = `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(${x} AS BIGINT)
+      WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), '-?(0|[1-9][0-9]{0,18})')
+        THEN TRY_CAST(json_extract_string(${x}, '$') AS BIGINT) END`;
+  } else if (type === 'double') {
+    value = `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND isfinite(TRY_CAST(${x} AS DOUBLE))
+      THEN TRY_CAST(${x} AS DOUBLE) END`;
+  } else {
+    value = timestampOf(x, timeFormat);
+  }
+  // A present value that did not convert is one the JavaScript projector rejects, or reads more leniently.
+  return { value, bad: `(${value}) IS NULL` };
+}
+
+/** Builds the path tree of everything a definition reads, each leaf with how it is read. */
+function pathTree(source: SourceDefinition, extraJson: readonly string[] = []): PathNode {
+  const root: PathNode = { children: new Map() };
+  const add = (path: string, mode: Mode) => {
+    let node = root;
+    for (const step of path.split('.')) {
+      let next = node.children.get(step);
+      if (next === undefined) {
+        next = { children: new Map() };
+        node.children.set(step, next);
+      }
+      node = next;
+    }
+    node.leaf = node.leaf === 'json' || mode === 'json' ? 'json' : 'varchar';
+  };
+  const rr = source.readready;
+  add(rr.time.path, 'json');
+  for (const f of rr.filters) add(f.path, 'json');
+  for (const col of rr.columns) {
+    for (const alt of alternatives(col)) {
+      add(alt.path, leafMode(col.type, alt.as));
+      for (const p of Object.keys(alt.when ?? {})) add(p, 'json');
+    }
+  }
+  for (const p of extraJson) add(p, 'json');
+  // A node read whole that also has fields read below it is kept as JSON, and text is taken from that.
+  const settle = (node: PathNode) => {
+    if (node.leaf !== undefined && node.children.size > 0) node.leaf = 'json';
+    for (const child of node.children.values()) settle(child);
+  };
+  settle(root);
+  return root;
+}
+
+/**
+ * How a column's value is read: as text where text says everything the projector looks at (a
+ * string, or a boolean, which JSON `true` and the string "true" both give), else as JSON.
+ */
+function leafMode(type: ColumnType, as: ValueSpec['as']): Mode {
+  return as === 'value' && (type === 'string' || type === 'boolean') ? 'varchar' : 'json';
+}
+
+function alternatives(col: ColumnSpec): ValueSpec[] {
+  return col.first ?? [{ path: col.path as string, as: col.as ?? 'value' }];
+}
+
+/** Compiles a source definition into its {@link SqlPlan}; throws {@link SqlPlanUnsupported} for shapes it does not cover. */
+export function compileSqlPlan(source: SourceDefinition): SqlPlan {
+  const decode = source.decode;
+  if (decode.records?.includes('.')) throw new SqlPlanUnsupported('a nested records path');
+  if (decode.framing === 'lines') throw new SqlPlanUnsupported('text lines');
+  if (decode.message_format === 'text') throw new SqlPlanUnsupported('text messages read by a pattern');
+  for (const col of source.readready.columns) {
+    for (const alt of alternatives(col)) {
+      if (alt.as !== 'value' && col.type !== 'string')
+        throw new SqlPlanUnsupported(`${col.name}: as ${alt.as} in a ${col.type} column`);
+    }
+  }
+  const tree = pathTree(source);
+  // The envelope's part: the documents' shape, their unnest into events, and the events' fields.
+  const envelope = envelopeOf(source).sql(source, tree);
+  // The events' leaves: each distinct (path, mode) becomes one column of the events table.
+  const leaves = new Map<string, { alias: string; sql: string }>();
+  const leaf = (path: string, want: Mode): string => {
+    const id = `${want}:${path}`;
+    let l = leaves.get(id);
+    if (l === undefined) {
+      l = { alias: `l${leaves.size}`, sql: envelope.value(path.split('.'), want) };
+      leaves.set(id, l);
+    }
+    return q(l.alias);
+  };
+
+  // Expressions used more than once per row are computed once, in a layer between events and rows.
+  const prepared = new Map<string, string>();
+  const prepare = (name: string, expr: string) => {
+    const id = q(`p_${name.replace(/"/g, '')}`);
+    prepared.set(id, expr);
+    return id;
+  };
+  const rr = source.readready;
+  const time = leaf(rr.time.path, 'json');
+  const eventtime = prepare('eventtime', timestampOf(time, rr.time.format));
+  const filtered =
+    rr.filters.length === 0
+      ? 'false'
+      : `NOT (${rr.filters.map((f) => (f.in ? isOneOf(leaf(f.path, 'json'), f.in) : `NOT ${isOneOf(leaf(f.path, 'json'), f.not_in!)}`)).join(' AND ')})`;
+  const selects: string[] = [];
+  const bads: string[] = [`${eventtime} IS NULL`, 'ev_null'];
+  const textColumns: string[] = [];
+  for (const col of rr.columns) {
+    const alts = alternatives(col).map((alt) => {
+      const mode = leafMode(col.type, alt.as);
+      const x = leaf(alt.path, mode);
+      const cond = Object.entries(alt.when ?? {}).map(([p, v]) =>
+        isOneOf(leaf(p, 'json'), Array.isArray(v) ? v : [v]),
+      );
+      return {
+        when: [...cond, `${x} IS NOT NULL`].join(' AND '),
+        ...encode(col.type, alt.as, x, mode, prepare, alt.path === rr.time.path ? rr.time.format : undefined),
+      };
+    });
+    const isTime = col.type === 'timestamp' && col.path === rr.time.path && (col.as ?? 'value') === 'value';
+    const value = isTime
+      ? eventtime
+      : `CASE ${alts.map((a) => `WHEN ${a.when} THEN ${a.value}`).join(' ')} END`;
+    if (!isTime && alts.some((a) => a.bad !== 'false'))
+      bads.push(`CASE ${alts.map((a) => `WHEN ${a.when} THEN ${a.bad}`).join(' ')} ELSE false END`);
+    selects.push(`CAST(${value} AS ${DUCK_TYPES[col.type]}) AS ${q(col.name)}`);
+    if (col.type === 'string') textColumns.push(q(col.name));
+  }
+  // The JavaScript projector measures the JSON line; escapes can make it up to six times longer.
+  const textBytes = textColumns.map((c) => `coalesce(strlen(${c}), 0)`).join(' + ') || '0';
+  const maybeTooLarge = `(${textBytes}) * 6 > ${Math.floor(decode.max_event_bytes)}`;
+  const columns = readreadyColumns(source);
+  const names = columns.map((c) => q(c.name)).join(', ');
+
+  return {
+    source,
+    columns,
+    docColumns: envelope.docColumns,
+    events(docs) {
+      const cols = [...leaves.values()].map((l) => `${l.sql} AS ${q(l.alias)}`);
+      const nullCheck = envelope.noEvent;
+      return `SELECT ev.file, ev.doc_control, ev.doc_unknown, ${nullCheck} AS ev_null${cols.length > 0 ? `, ${cols.join(', ')}` : ''}
+        FROM (${envelope.unnest.replaceAll('%DOCS%', docs)}) ev`;
+    },
+    rows(events) {
+      const docOnly = 'doc_control OR doc_unknown';
+      return `SELECT file, ${names}, strftime(${q('eventtime_')}, '%Y-%m-%d') AS calendarday,
+          doc_control, doc_unknown, NOT (${docOnly}) AND filtered AS filtered,
+          NOT (${docOnly}) AND NOT filtered AND (bad OR ${maybeTooLarge}) AS bad
+        FROM (SELECT file, doc_control, doc_unknown, ${selects.join(', ')}, file AS source_key,
+          ${eventtime} AS ${q('eventtime_')}, ${filtered} AS filtered, (${bads.join(' OR ')}) AS bad
+          FROM (SELECT *, ${[...prepared].map(([id, expr]) => `${expr} AS ${id}`).join(', ')} FROM ${events}))`;
+    },
+  };
+}
