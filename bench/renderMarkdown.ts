@@ -136,13 +136,14 @@ export function renderMarkdown(r: BenchResult): string {
   );
   out.push('');
   out.push(
-    'loglake stage breakdown (ms; decode stages summed over decoding threads, the rest main-thread wall time):',
+    'loglake stage breakdown (ms; decode stages summed over decoding threads, the rest main-thread wall time; ' +
+      'exact fallback: files the SQL decoder handed to the JavaScript decoder):',
   );
   out.push('');
   const stageNames = ['readWaitMs', 'decompressMs', 'decodeMs', 'spoolMs', 'parquetMs', 'publishMs'] as const;
   out.push(
     table(
-      ['size', 'source', 'workers', 'total', ...stageNames.map((n) => n.replace(/Ms$/, ''))],
+      ['size', 'source', 'workers', 'total', ...stageNames.map((n) => n.replace(/Ms$/, '')), 'exact fallback'],
       r.sizes.flatMap((s) =>
         BENCH_SOURCES.flatMap((src) =>
           [s.transform[src].loglake, s.multicore[src].loglake].map((run) => [
@@ -151,6 +152,7 @@ export function renderMarkdown(r: BenchResult): string {
             run.threads,
             int(run.elapsedMs),
             ...stageNames.map((n) => int(run.stages?.[n] ?? 0)),
+            int(run.stages?.exactFallbackFiles ?? 0),
           ]),
         ),
       ),

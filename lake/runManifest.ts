@@ -27,6 +27,12 @@ export interface TransformStages {
   readWaitMs: number;
   parquetMs: number;
   publishMs: number;
+  /**
+   * A count, not a time: files the DuckDB engine handed to the JavaScript decoder because it could
+   * not decide them exactly (a read error, a flagged value). Real data should keep it near zero;
+   * each one costs a second, slower decode.
+   */
+  exactFallbackFiles: number;
 }
 
 /** Counts of one source (or of the whole run). */

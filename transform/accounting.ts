@@ -34,6 +34,7 @@ export const emptyStages = (): TransformStages => ({
   spoolMs: 0,
   parquetMs: 0,
   publishMs: 0,
+  exactFallbackFiles: 0,
 });
 
 const addByKey = (into: Record<string, number>, from: Readonly<Record<string, number>>) => {

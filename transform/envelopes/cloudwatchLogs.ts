@@ -93,7 +93,9 @@ export const cloudwatchLogs: Envelope = {
     const docColumns = `{'messageType': 'VARCHAR', ${envelope.join(', ')}, 'logEvents': ${quoteLiteral(`${duckType(logEvent)}[]`)}}`;
     const parsed =
       decode.parse_message && msg !== undefined
-        ? `CASE WHEN starts_with(e.${q('message')}, '{') AND json_valid(e.${q('message')}) THEN from_json(e.${q('message')}, ${quoteLiteral(JSON.stringify(jsonStructure(msg)))}) END`
+        ? // One parse: TRY gives NULL for a message that is not JSON (the projector keeps it as text),
+          // where json_valid first would parse every message twice.
+          `CASE WHEN starts_with(e.${q('message')}, '{') THEN TRY(from_json(e.${q('message')}, ${quoteLiteral(JSON.stringify(jsonStructure(msg)))})) END`
         : 'NULL';
     const mt = q('messageType');
     const data = `${mt} = 'DATA_MESSAGE' AND ${q('logEvents')} IS NOT NULL`;

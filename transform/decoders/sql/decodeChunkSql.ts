@@ -1,4 +1,5 @@
-import { type FileHandle, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { isGlobLike } from '../../../lake/duckPaths.ts';
@@ -13,24 +14,28 @@ import { sniffCompression } from '../js/decompress.ts';
 import { type SqlInputFile, sqlDecodeChunk } from './sqlDecode.ts';
 import type { SqlPlan } from './sqlPlan.ts';
 
-/** A local raw file's path, size and sniffed compression; `undefined` when there is none (or it is gone). */
-async function localFile(
+/**
+ * A local raw file's path, size and sniffed compression; `undefined` when there is none (or it is
+ * gone). Synchronous on purpose: two bytes and a stat of a local file take microseconds, where a
+ * round trip through libuv's thread pool per call cost seconds over thousands of small files.
+ */
+function localFile(
   path: string | undefined,
-): Promise<{ path: string; bytes: number; compression: SqlInputFile['compression'] } | undefined> {
+): { path: string; bytes: number; compression: SqlInputFile['compression'] } | undefined {
   if (path === undefined) return undefined;
-  let fh: FileHandle | undefined;
+  let fd: number | undefined;
   try {
-    fh = await open(path, 'r');
+    fd = openSync(path, 'r');
     const head = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(head, 0, 2, 0);
-    const bytes = (await fh.stat()).size;
+    const bytesRead = readSync(fd, head, 0, 2, 0);
+    const bytes = fstatSync(fd).size;
     const compression = sniffCompression(head.subarray(0, bytesRead)) === 'gzip' ? 'gzip' : 'uncompressed';
     return { path, bytes, compression };
   } catch {
     // Missing: the JavaScript path reads it and reports it the usual way.
     return undefined;
   } finally {
-    await fh?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -50,7 +55,7 @@ export interface SqlChunkDeps {
   maxRawObjectBytes: number;
   prefetch: number;
   /** Where the time went: waiting for files, and DuckDB's decoding. */
-  stages: { readWaitMs: number; decodeMs: number };
+  stages: { readWaitMs: number; decodeMs: number; exactFallbackFiles: number };
 }
 
 /**
@@ -83,7 +88,7 @@ export async function decodeChunkSql(
       // A local raw file is read in place. Its key may hold `*`, `?` or `[…]`, which DuckDB would
       // expand as a pattern: such a file is read through a link named by loglake (links cost DuckDB
       // time on every file, so only these get one). Anything else is fetched to scratch.
-      const local = await localFile(deps.localPath(file));
+      const local = localFile(deps.localPath(file));
       let input: SqlInputFile;
       const path = join(dir, String(i).padStart(6, '0'));
       if (local !== undefined && local.bytes > deps.maxRawObjectBytes) {
@@ -128,6 +133,7 @@ export async function decodeChunkSql(
           outcome: { ok: true, counts, uncompressedBytes, rejected: [] },
         });
       }
+      stages.exactFallbackFiles += result.fallback.size;
       for (const key of result.fallback.keys()) viaJs.push(inputOf.get(key)!.file);
       sqlRows.push({ table: plan.source.readreadyTable, rowsTable: result.rowsTable, columns: plan.columns });
     }

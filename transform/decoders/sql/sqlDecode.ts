@@ -29,7 +29,11 @@ export interface SqlChunkResult {
 /** `in file "<path>"`, as DuckDB names the file a read failed on. */
 const FAILED_FILE = /in file "([^"]+)"/;
 
-/** Files per read_json: big enough for DuckDB's threads, small enough that a bad file costs little. */
+/**
+ * Files per read_json once a read has failed: a chunk is read whole (one query, the cheapest while
+ * every file reads), and a read that names a bad file goes on in slices this size, so each further
+ * bad file costs a second read of its slice only.
+ */
 const SLICE_FILES = 64;
 
 /** DuckDB's message, without the document text some of its errors quote (events hold secrets). */
@@ -53,14 +57,15 @@ export async function sqlDecodeChunk(
   const fallback = new Map<string, string>();
   const rowsTable = t('rows');
   const loaded: string[] = [];
-  // One read_json per compression (it takes one) and slice of files: a file DuckDB names as bad
-  // costs a second read of its slice only.
+  // One read_json per compression (it takes one): the whole group at once, then, after a file
+  // DuckDB names as bad, the rest of that read in slices.
   for (const compression of ['gzip', 'uncompressed'] as const) {
     const table = t(`rows_${compression}`);
     const group = files.filter((f) => f.compression === compression);
     let created = false;
-    for (let at = 0; at < group.length; at += SLICE_FILES) {
-      let remaining = group.slice(at, at + SLICE_FILES);
+    const reads = group.length > 0 ? [group] : [];
+    for (let read = reads.shift(); read !== undefined; read = reads.shift()) {
+      let remaining = read;
       while (remaining.length > 0) {
         const byPath = new Map(remaining.map((f) => [f.path, f]));
         const list = remaining.map((f) => literalFilePath(f.path)).join(', ');
@@ -94,6 +99,11 @@ export async function sqlDecodeChunk(
           }
           fallback.set(culprit.key, `DuckDB could not read it: ${firstLine(err)}`);
           remaining = remaining.filter((f) => f !== culprit);
+          if (remaining.length > SLICE_FILES) {
+            for (let at = SLICE_FILES; at < remaining.length; at += SLICE_FILES)
+              reads.push(remaining.slice(at, at + SLICE_FILES));
+            remaining = remaining.slice(0, SLICE_FILES);
+          }
         }
       }
     }

@@ -6,7 +6,15 @@ import type { ColumnSpec, ValueSpec } from '../../../sources/schema.ts';
 import { readreadyColumns } from '../../../sources/tables.ts';
 import { envelopeOf } from '../../envelopes/index.ts';
 import { MAX_EPOCH_MS, MIN_EPOCH_MS, type TimeFormat } from '../../eventTime.ts';
-import { type Mode, type PathNode, q, SqlPlanUnsupported, textOf } from './sqlPaths.ts';
+import {
+  jsonPath,
+  type Mode,
+  type PathNode,
+  q,
+  SqlPlanUnsupported,
+  textOf,
+  wholePrefix,
+} from './sqlPaths.ts';
 
 export { SqlPlanUnsupported } from './sqlPaths.ts';
 
@@ -33,9 +41,21 @@ export interface SqlPlan {
   readonly columns: { name: string; type: ColumnType }[];
 }
 
-/** A JSON value is a string from `values` (the test of `when` and of filters). */
-const isOneOf = (x: string, values: readonly string[]) =>
-  `coalesce(json_type(${x}) = 'VARCHAR' AND json_extract_string(${x}, '$') IN (${values.map(quoteLiteral).join(', ')}), false)`;
+/**
+ * Whether a value read as text (DuckDB's text of any JSON value) can equal one of `values` only
+ * when the value is that string: no number, `true`, `false`, `null`, object or array has such text.
+ * Then `when` and filters on it need no JSON at all.
+ */
+const textDecides = (values: readonly string[]) =>
+  values.every((v) => !/^[-0-9{[]/.test(v) && v !== 'true' && v !== 'false' && v !== 'null');
+
+/** A value is a string from `values` (the test of `when` and of filters), read as JSON or as text. */
+const isOneOf = (x: string, mode: Mode, values: readonly string[]) => {
+  const list = values.map(quoteLiteral).join(', ');
+  return mode === 'varchar'
+    ? `coalesce(${x} IN (${list}), false)`
+    : `coalesce(ascii(${x}) = 34 AND json_extract_string(${x}, '$') IN (${list}), false)`;
+};
 
 /** `…T…Z` with a year from 0001, what the SQL reads itself; other ISO forms go to the JavaScript decoder. */
 const ISO_UTC = quoteLiteral(
@@ -45,13 +65,25 @@ const ISO_UTC = quoteLiteral(
 /**
  * JSON text that DuckDB may write differently from the one rule (`jsonText.ts`): a number DuckDB
  * wrote with `.0` (an integral double: JavaScript writes `1`), with an exponent, or below 10^-4 (the
- * two may pick other notations there), or a `\u00xx` escape (DuckDB writes upper-case hex).
+ * two may pick other notations there), or a control character's `\u00xx` escape with a letter in
+ * it (DuckDB writes `\u001F`, JavaScript `\u001f`; `\u0010` is the same in both, and DuckDB writes
+ * every other character as itself, so a lower-case escape in the text was a string's own text).
  * Fractions in plain notation (`0.5`, `1.08`) and integers (digits beyond ±2^53 kept as in the
  * source by both) are written alike. A hit inside a string only sends a file to the exact decoder.
  */
-const RISKY_JSON = quoteLiteral('(":|[\\[,])-?([0-9]+\\.0[,}\\]]|[0-9.]+[eE]|0\\.0000)|\\\\u00');
-/** The same for a whole value read as text (a number where the definition reads a string). */
-const RISKY_NUMBER_TEXT = quoteLiteral('-?([0-9]+\\.0|[0-9.]+[eE][-+]?[0-9]+|0\\.0000[0-9]*)');
+const RISKY_JSON = quoteLiteral('(":|[\\[,])-?([0-9]+\\.0[,}\\]]|[0-9.]+[eE]|0\\.0000)|\\\\u00[01][A-F]');
+/**
+ * The same for a whole value read as text (a number where the definition reads a string): the
+ * forms DuckDB writes a double in (`1.0`, `1e+20`, `1.5e-07`: a lower-case `e` and a sign), where
+ * JavaScript writes `1`, `100000000000000000000`, `1.5e-7`. A number DuckDB passes through as its
+ * source text (an integer beyond a double, an overflow such as `1E400`) is kept as its source text
+ * by the projector too, so text with an upper-case `E` (S3 request ids such as `685823594590E859`)
+ * is safe either way.
+ */
+const RISKY_NUMBER_TEXT = quoteLiteral('-?([0-9]+\\.0|[0-9](\\.[0-9]+)?e[-+][0-9]+|0\\.0000[0-9]*)');
+
+/** Minified JSON text of an array whose elements are all strings. */
+const STRING_ARRAY = quoteLiteral('\\[("([^"\\\\]|\\\\.)*"(,"([^"\\\\]|\\\\.)*")*)?\\]');
 
 /** Whether text DuckDB made of a JSON value read as VARCHAR may differ from the JavaScript projector's. */
 const riskyText = (x: string) =>
@@ -59,18 +91,29 @@ const riskyText = (x: string) =>
     WHEN ascii(${x}) = 45 OR ascii(${x}) BETWEEN 48 AND 57 THEN regexp_full_match(${x}, ${RISKY_NUMBER_TEXT})
     ELSE false END, false)`;
 
-/** Whether a JSON value's text (`textOf`) may differ from the JavaScript projector's. */
+/**
+ * Whether a JSON value's text (`textOf`) may differ from the JavaScript projector's. Told by the
+ * first byte of DuckDB's text (no parse): a string (`"`), `true`, `false` or `null` is safe; an
+ * object or array is risky where {@link RISKY_JSON} says; a number is safe as an integer of up to 18
+ * digits, and anything else (fractions, exponents, `-0`) goes to the exact decoder.
+ */
 const riskyJson = (x: string) =>
-  `coalesce(CASE json_type(${x}) WHEN 'VARCHAR' THEN false WHEN 'BOOLEAN' THEN false WHEN 'NULL' THEN false
-    WHEN 'BIGINT' THEN false WHEN 'UBIGINT' THEN false WHEN 'DOUBLE' THEN true
-    ELSE regexp_matches(CAST(${x} AS VARCHAR), ${RISKY_JSON}) END, true)`;
+  `coalesce(CASE ascii(${x}) WHEN 34 THEN false WHEN 116 THEN false WHEN 102 THEN false WHEN 110 THEN false
+    WHEN 123 THEN regexp_matches(CAST(${x} AS VARCHAR), ${RISKY_JSON})
+    WHEN 91 THEN regexp_matches(CAST(${x} AS VARCHAR), ${RISKY_JSON})
+    ELSE NOT regexp_full_match(CAST(${x} AS VARCHAR), '0|-?[1-9][0-9]{0,17}') END, true)`;
 
 /**
  * A time as the projector reads it, cut to milliseconds: epoch milliseconds from 0001 to 9999, or
  * ISO 8601 UTC; `format` (the event time's) allows only one of them. DuckDB's cast refuses dates
  * that do not exist and second 60, as the projector does.
  */
-function timestampOf(x: string, format?: TimeFormat): string {
+function timestampOf(x: string, mode: Mode, format?: TimeFormat): string {
+  if (mode === 'varchar') {
+    // Read as text (an ISO-only time): a number, object or other form fails the pattern.
+    return `CASE WHEN regexp_full_match(${x}, ${ISO_UTC})
+      THEN date_trunc('millisecond', TRY_CAST(replace(replace(${x}, 'T', ' '), 'Z', '') AS TIMESTAMP)) END`;
+  }
   const epoch = `WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') AND TRY_CAST(${x} AS BIGINT) BETWEEN ${MIN_EPOCH_MS} AND ${MAX_EPOCH_MS}
       THEN make_timestamp(CAST(${x} AS BIGINT) * 1000)`;
   const iso = `WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), ${ISO_UTC})
@@ -91,13 +134,15 @@ function encode(
   if (as === 'lines') {
     // An array of strings only: its elements read as text and written back give the same JSON.
     // The list is computed once per row, for the value and for the check.
+    // DuckDB's JSON text is minified, so its first byte tells a string (`"`) from an array (`[`),
+    // and an array of strings only is told by its shape, without a second parse or a write-back.
     const asText = prepare(
       `${x}_lines`,
-      `CASE WHEN json_type(${x}) = 'ARRAY' THEN from_json(${x}, '["VARCHAR"]') END`,
+      `CASE WHEN ascii(${x}) = 91 THEN from_json(${x}, '["VARCHAR"]') END`,
     );
     return {
-      value: `CASE json_type(${x}) WHEN 'VARCHAR' THEN json_extract_string(${x}, '$') WHEN 'ARRAY' THEN array_to_string(${asText}, chr(10)) END`,
-      bad: `NOT (json_type(${x}) = 'VARCHAR' OR (json_type(${x}) = 'ARRAY' AND CAST(to_json(${asText}) AS VARCHAR) = CAST(${x} AS VARCHAR)))`,
+      value: `CASE ascii(${x}) WHEN 34 THEN json_extract_string(${x}, '$') WHEN 91 THEN array_to_string(${asText}, chr(10)) END`,
+      bad: `NOT coalesce(ascii(${x}) = 34 OR (ascii(${x}) = 91 AND regexp_full_match(CAST(${x} AS VARCHAR), ${STRING_ARRAY})), false)`,
     };
   }
   if (type === 'string') {
@@ -119,7 +164,7 @@ function encode(
     value = `CASE WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND isfinite(TRY_CAST(${x} AS DOUBLE))
       THEN TRY_CAST(${x} AS DOUBLE) END`;
   } else {
-    value = timestampOf(x, timeFormat);
+    value = timestampOf(x, mode, timeFormat);
   }
   // A present value that did not convert is one the JavaScript projector rejects, or reads more leniently.
   return { value, bad: `(${value}) IS NULL` };
@@ -141,12 +186,13 @@ function pathTree(source: SourceDefinition, extraJson: readonly string[] = []): 
     node.leaf = node.leaf === 'json' || mode === 'json' ? 'json' : 'varchar';
   };
   const rr = source.readready;
-  add(rr.time.path, 'json');
-  for (const f of rr.filters) add(f.path, 'json');
+  add(rr.time.path, rr.time.format === 'iso8601' ? 'varchar' : 'json');
+  for (const f of rr.filters) add(f.path, textDecides(f.in ?? f.not_in!) ? 'varchar' : 'json');
   for (const col of rr.columns) {
     for (const alt of alternatives(col)) {
-      add(alt.path, leafMode(col.type, alt.as));
-      for (const p of Object.keys(alt.when ?? {})) add(p, 'json');
+      add(alt.path, leafMode(col.type, alt.as, alt.path === rr.time.path ? rr.time.format : undefined));
+      for (const [p, v] of Object.entries(alt.when ?? {}))
+        add(p, textDecides(Array.isArray(v) ? v : [v]) ? 'varchar' : 'json');
     }
   }
   for (const p of extraJson) add(p, 'json');
@@ -161,10 +207,23 @@ function pathTree(source: SourceDefinition, extraJson: readonly string[] = []): 
 
 /**
  * How a column's value is read: as text where text says everything the projector looks at (a
- * string, or a boolean, which JSON `true` and the string "true" both give), else as JSON.
+ * string; a boolean, which JSON `true` and the string "true" both give; a time that may only be an
+ * ISO string), else as JSON.
  */
-function leafMode(type: ColumnType, as: ValueSpec['as']): Mode {
-  return as === 'value' && (type === 'string' || type === 'boolean') ? 'varchar' : 'json';
+function leafMode(type: ColumnType, as: ValueSpec['as'], timeFormat?: TimeFormat): Mode {
+  if (as !== 'value') return 'json';
+  if (type === 'timestamp') return timeFormat === 'iso8601' ? 'varchar' : 'json';
+  return type === 'string' || type === 'boolean' ? 'varchar' : 'json';
+}
+
+/** How the tree has a path read in the end: a leaf's mode; JSON inside a node read whole. */
+function modeAt(tree: PathNode, path: string): Mode {
+  let node = tree;
+  for (const step of path.split('.')) {
+    node = node.children.get(step)!;
+    if (node.leaf === 'json') return 'json';
+  }
+  return node.leaf ?? 'json';
 }
 
 function alternatives(col: ColumnSpec): ValueSpec[] {
@@ -197,6 +256,13 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
     }
     return q(l.alias);
   };
+  const guardedLeaf = (path: string, want: Mode): string => {
+    const steps = path.split('.');
+    const cut = wholePrefix(tree, steps);
+    if (cut === undefined) return leaf(path, want);
+    const inner = `json_extract(${leaf(steps.slice(0, cut).join('.'), 'json')}, ${jsonPath(steps.slice(cut))})`;
+    return want === 'json' ? inner : `(${textOf(inner)})`;
+  };
 
   // Expressions used more than once per row are computed once, in a layer between events and rows.
   const prepared = new Map<string, string>();
@@ -206,25 +272,31 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
     return id;
   };
   const rr = source.readready;
-  const time = leaf(rr.time.path, 'json');
-  const eventtime = prepare('eventtime', timestampOf(time, rr.time.format));
+  // Each test of a value against strings reads it the way the tree settled on.
+  const oneOf = (path: string, values: readonly string[]) => {
+    const mode = modeAt(tree, path);
+    return isOneOf(leaf(path, mode), mode, values);
+  };
+  const timeMode = modeAt(tree, rr.time.path);
+  const eventtime = prepare('eventtime', timestampOf(leaf(rr.time.path, timeMode), timeMode, rr.time.format));
   const filtered =
     rr.filters.length === 0
       ? 'false'
-      : `NOT (${rr.filters.map((f) => (f.in ? isOneOf(leaf(f.path, 'json'), f.in) : `NOT ${isOneOf(leaf(f.path, 'json'), f.not_in!)}`)).join(' AND ')})`;
+      : `NOT (${rr.filters.map((f) => (f.in ? oneOf(f.path, f.in) : `NOT ${oneOf(f.path, f.not_in!)}`)).join(' AND ')})`;
   const selects: string[] = [];
   const bads: string[] = [`${eventtime} IS NULL`, 'ev_null'];
   const textColumns: string[] = [];
   for (const col of rr.columns) {
     const alts = alternatives(col).map((alt) => {
-      const mode = leafMode(col.type, alt.as);
-      const x = leaf(alt.path, mode);
-      const cond = Object.entries(alt.when ?? {}).map(([p, v]) =>
-        isOneOf(leaf(p, 'json'), Array.isArray(v) ? v : [v]),
-      );
+      const timeFormat = alt.path === rr.time.path ? rr.time.format : undefined;
+      const mode = col.type === 'timestamp' ? modeAt(tree, alt.path) : leafMode(col.type, alt.as);
+      // A value inside a JSON node under a `when` is extracted only for the rows the `when` picks
+      // (CASE evaluates a branch for its rows alone), not parsed out of every event.
+      const x = alt.when === undefined ? leaf(alt.path, mode) : guardedLeaf(alt.path, mode);
+      const cond = Object.entries(alt.when ?? {}).map(([p, v]) => oneOf(p, Array.isArray(v) ? v : [v]));
       return {
         when: [...cond, `${x} IS NOT NULL`].join(' AND '),
-        ...encode(col.type, alt.as, x, mode, prepare, alt.path === rr.time.path ? rr.time.format : undefined),
+        ...encode(col.type, alt.as, x, mode, prepare, timeFormat),
       };
     });
     const isTime = col.type === 'timestamp' && col.path === rr.time.path && (col.as ?? 'value') === 'value';
