@@ -143,7 +143,14 @@ export function renderMarkdown(r: BenchResult): string {
   const stageNames = ['readWaitMs', 'decompressMs', 'decodeMs', 'spoolMs', 'parquetMs', 'publishMs'] as const;
   out.push(
     table(
-      ['size', 'source', 'workers', 'total', ...stageNames.map((n) => n.replace(/Ms$/, '')), 'exact fallback'],
+      [
+        'size',
+        'source',
+        'workers',
+        'total',
+        ...stageNames.map((n) => n.replace(/Ms$/, '')),
+        'exact fallback',
+      ],
       r.sizes.flatMap((s) =>
         BENCH_SOURCES.flatMap((src) =>
           [s.transform[src].loglake, s.multicore[src].loglake].map((run) => [
