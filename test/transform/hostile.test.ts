@@ -206,6 +206,36 @@ describe('both engines read the same bytes the same way', () => {
     expect(duck.summary.totals).toMatchObject({ rows: 1, filesQuarantined: 0 });
   });
 
+  it('a log event message that is not a string is its JSON text and never parsed as a session message', async () => {
+    const logEvent = (id: string, message: unknown) => ({ id, timestamp: 1793520909000, message });
+    const doc = {
+      messageType: 'DATA_MESSAGE',
+      owner: '111122223333',
+      logGroup: '/aws/lambda/app',
+      logStream: '2026/11/01/[$LATEST]abc',
+      subscriptionFilters: ['to-firehose'],
+      logEvents: [
+        logEvent('1', { sessionId: 'obj-1', n: 2 }),
+        logEvent('2', 12345),
+        logEvent('3', JSON.stringify({ sessionId: 'str-1' })),
+        logEvent('4', '{not json'),
+      ],
+    };
+    const key = 'cloudwatch/2026/11/01/08/stream-1-2026-11-01-08-15-02-1f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+    const { duck, js } = await both([{ key, body: gzipSync(JSON.stringify(doc)) }]);
+    const sql = 'SELECT logeventid, message, sessionid FROM from_cloudwatch_readready ORDER BY logeventid';
+    const rows = await queryRows(duck.lake, sql);
+    expect(rows).toEqual([
+      { logeventid: '1', message: '{"sessionId":"obj-1","n":2}', sessionid: null },
+      { logeventid: '2', message: '12345', sessionid: null },
+      { logeventid: '3', message: '{"sessionId":"str-1"}', sessionid: 'str-1' },
+      { logeventid: '4', message: '{not json', sessionid: null },
+    ]);
+    expect(await queryRows(js.lake, sql)).toEqual(rows);
+    // DuckDB decided every one of them itself: the file did not go to the JavaScript decoder.
+    expect(duck.summary.stages.exactFallbackFiles).toBe(0);
+  });
+
   it('a CloudTrail file holding two documents gives the records of both', async () => {
     const text =
       JSON.stringify({ Records: [ctRecord()] }) + JSON.stringify({ Records: [ctRecord(), ctRecord()] });

@@ -82,10 +82,14 @@ export const cloudwatchLogs: Envelope = {
       const n = tree.children.get(name);
       logEvent.children.set(name, n ? { ...n } : { children: new Map(), leaf: 'varchar' });
     }
-    // The message is the text the session message is parsed from.
+    // The message is read as JSON, here and wherever the plan reads it: its first byte tells a
+    // string (the only message the projector parses) from any other value, so neither the session
+    // message's parse nor the message column's exactness check needs a regular expression.
     const message = logEvent.children.get('message')!;
-    if (message.leaf === 'json' || message.children.size > 0)
-      throw new SqlPlanUnsupported('message read other than as text');
+    if (message.children.size > 0) throw new SqlPlanUnsupported('fields below message');
+    message.leaf = 'json';
+    const read = tree.children.get('message');
+    if (read !== undefined) read.leaf = 'json';
     const envelope = [...ENVELOPE_FIELDS].map((name) => {
       const n = tree.children.get(name);
       return `${quoteLiteral(name)}: ${quoteLiteral(n ? duckType(n) : 'VARCHAR')}`;
@@ -95,7 +99,7 @@ export const cloudwatchLogs: Envelope = {
       decode.parse_message && msg !== undefined
         ? // One parse: TRY gives NULL for a message that is not JSON (the projector keeps it as text),
           // where json_valid first would parse every message twice.
-          `CASE WHEN starts_with(e.${q('message')}, '{') THEN TRY(from_json(e.${q('message')}, ${quoteLiteral(JSON.stringify(jsonStructure(msg)))})) END`
+          `CASE WHEN starts_with(CAST(e.${q('message')} AS VARCHAR), '"{') THEN TRY(from_json(json_extract_string(e.${q('message')}, '$'), ${quoteLiteral(JSON.stringify(jsonStructure(msg)))})) END`
         : 'NULL';
     const mt = q('messageType');
     const data = `${mt} = 'DATA_MESSAGE' AND ${q('logEvents')} IS NOT NULL`;

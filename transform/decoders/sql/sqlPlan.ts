@@ -289,7 +289,13 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
   for (const col of rr.columns) {
     const alts = alternatives(col).map((alt) => {
       const timeFormat = alt.path === rr.time.path ? rr.time.format : undefined;
-      const mode = col.type === 'timestamp' ? modeAt(tree, alt.path) : leafMode(col.type, alt.as);
+      // A string inside JSON is read as JSON: its first byte then tells a string from the rest, so
+      // only non-strings need the exactness check.
+      const settled = modeAt(tree, alt.path);
+      const mode =
+        col.type === 'timestamp' || (col.type === 'string' && settled === 'json')
+          ? settled
+          : leafMode(col.type, alt.as);
       // A value inside a JSON node under a `when` is extracted only for the rows the `when` picks
       // (CASE evaluates a branch for its rows alone), not parsed out of every event.
       const x = alt.when === undefined ? leaf(alt.path, mode) : guardedLeaf(alt.path, mode);
