@@ -59,6 +59,16 @@ const eventQuarantine = async (run: PipelineRun) => {
   return rows as { source_key: string; event_index: number; reason: string; column?: string }[];
 };
 
+/** A CloudWatch Logs DATA_MESSAGE of a Lambda function's log group holding `logEvents` as given (any shape). */
+const lambdaLogs = (logEvents: unknown[]) => ({
+  messageType: 'DATA_MESSAGE',
+  owner: '111122223333',
+  logGroup: '/aws/lambda/app',
+  logStream: '2026/11/01/[$LATEST]abc',
+  subscriptionFilters: ['to-firehose'],
+  logEvents,
+});
+
 const bedrockKey = (name: string) =>
   `AWSLogs/111122223333/BedrockModelInvocationLogs/eu-west-1/2026/11/01/08/${name}.json.gz`;
 const bedrockRecord = (over: Record<string, unknown> = {}) => ({
@@ -148,16 +158,10 @@ describe('one bad value quarantines its event, never the batch', () => {
   });
 
   it('a CloudWatch timestamp past year 9999 is bad_time', async () => {
-    const doc = (timestamp: number) => ({
-      messageType: 'DATA_MESSAGE',
-      owner: '111122223333',
-      logGroup: '/aws/lambda/app',
-      logStream: '2026/11/01/[$LATEST]abc',
-      subscriptionFilters: ['to-firehose'],
-      logEvents: [
+    const doc = (timestamp: number) =>
+      lambdaLogs([
         { id: '37000000000000000000000000000000000000000000000000000001', timestamp, message: 'x' },
-      ],
-    });
+      ]);
     const body = gzipSync(JSON.stringify(doc(253402300800000)) + JSON.stringify(doc(1793520909000)));
     const key = 'cloudwatch/2026/11/01/08/stream-1-2026-11-01-08-15-02-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
     const { duck } = await both([{ key, body }]);
@@ -208,19 +212,12 @@ describe('both engines read the same bytes the same way', () => {
 
   it('a log event message that is not a string is its JSON text and never parsed as a session message', async () => {
     const logEvent = (id: string, message: unknown) => ({ id, timestamp: 1793520909000, message });
-    const doc = {
-      messageType: 'DATA_MESSAGE',
-      owner: '111122223333',
-      logGroup: '/aws/lambda/app',
-      logStream: '2026/11/01/[$LATEST]abc',
-      subscriptionFilters: ['to-firehose'],
-      logEvents: [
-        logEvent('1', { sessionId: 'obj-1', n: 2 }),
-        logEvent('2', 12345),
-        logEvent('3', JSON.stringify({ sessionId: 'str-1' })),
-        logEvent('4', '{not json'),
-      ],
-    };
+    const doc = lambdaLogs([
+      logEvent('1', { sessionId: 'obj-1', n: 2 }),
+      logEvent('2', 12345),
+      logEvent('3', JSON.stringify({ sessionId: 'str-1' })),
+      logEvent('4', '{not json'),
+    ]);
     const key = 'cloudwatch/2026/11/01/08/stream-1-2026-11-01-08-15-02-1f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
     const { duck, js } = await both([{ key, body: gzipSync(JSON.stringify(doc)) }]);
     const sql = 'SELECT logeventid, message, sessionid FROM from_cloudwatch_readready ORDER BY logeventid';
