@@ -28,6 +28,10 @@ const LOG_EVENT_FIELDS = new Set(['id', 'timestamp', 'message']);
  */
 export const cloudwatchLogs: Envelope = {
   streamsRecords: false,
+  // Its first byte then tells a string (the only message the projector parses) from any other
+  // value, so neither the session message's parse nor the message column's exactness check needs
+  // a regular expression.
+  readAsJson: ['message'],
 
   reader(decode) {
     return (doc, index, out) => {
@@ -82,14 +86,9 @@ export const cloudwatchLogs: Envelope = {
       const n = tree.children.get(name);
       logEvent.children.set(name, n ? { ...n } : { children: new Map(), leaf: 'varchar' });
     }
-    // The message is read as JSON, here and wherever the plan reads it: its first byte tells a
-    // string (the only message the projector parses) from any other value, so neither the session
-    // message's parse nor the message column's exactness check needs a regular expression.
-    const message = logEvent.children.get('message')!;
-    if (message.children.size > 0) throw new SqlPlanUnsupported('fields below message');
-    message.leaf = 'json';
-    const read = tree.children.get('message');
-    if (read !== undefined) read.leaf = 'json';
+    // The message is read as JSON (`readAsJson`), so the tree holds it as a JSON leaf.
+    if (logEvent.children.get('message')!.children.size > 0)
+      throw new SqlPlanUnsupported('fields below message');
     const envelope = [...ENVELOPE_FIELDS].map((name) => {
       const n = tree.children.get(name);
       return `${quoteLiteral(name)}: ${quoteLiteral(n ? duckType(n) : 'VARCHAR')}`;

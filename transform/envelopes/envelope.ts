@@ -51,6 +51,11 @@ export interface Envelope {
   /** Whether the cutter may stream a top-level records array record by record for this envelope. */
   readonly streamsRecords: boolean;
   /**
+   * Event fields the SQL part always reads as JSON, whatever the definition reads them as; the
+   * plan then reads them as JSON everywhere (its path tree holds them so).
+   */
+  readonly readAsJson?: readonly string[];
+  /**
    * The SQL part, from the tree of paths the definition reads; throws `SqlPlanUnsupported` for a
    * shape it does not compile (the JavaScript decoder then takes the whole source).
    */

@@ -242,9 +242,10 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
         throw new SqlPlanUnsupported(`${col.name}: as ${alt.as} in a ${col.type} column`);
     }
   }
-  const tree = pathTree(source);
+  const envelopeDef = envelopeOf(source);
+  const tree = pathTree(source, envelopeDef.readAsJson);
   // The envelope's part: the documents' shape, their unnest into events, and the events' fields.
-  const envelope = envelopeOf(source).sql(source, tree);
+  const envelope = envelopeDef.sql(source, tree);
   // The events' leaves: each distinct (path, mode) becomes one column of the events table.
   const leaves = new Map<string, { alias: string; sql: string }>();
   const leaf = (path: string, want: Mode): string => {
@@ -289,12 +290,11 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
   for (const col of rr.columns) {
     const alts = alternatives(col).map((alt) => {
       const timeFormat = alt.path === rr.time.path ? rr.time.format : undefined;
-      // A string inside JSON is read as JSON: its first byte then tells a string from the rest, so
-      // only non-strings need the exactness check.
-      const settled = modeAt(tree, alt.path);
+      // Times and strings are read as the tree settled: a string inside JSON is then read as JSON,
+      // whose first byte tells a string from the rest, so only non-strings need the exactness check.
       const mode =
-        col.type === 'timestamp' || (col.type === 'string' && settled === 'json')
-          ? settled
+        col.type === 'timestamp' || col.type === 'string'
+          ? modeAt(tree, alt.path)
           : leafMode(col.type, alt.as);
       // A value inside a JSON node under a `when` is extracted only for the rows the `when` picks
       // (CASE evaluates a branch for its rows alone), not parsed out of every event.
