@@ -302,13 +302,17 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
       const cond = Object.entries(alt.when ?? {}).map(([p, v]) => oneOf(p, Array.isArray(v) ? v : [v]));
       return {
         when: [...cond, `${x} IS NOT NULL`].join(' AND '),
+        conditional: cond.length > 0,
         ...encode(col.type, alt.as, x, mode, prepare, timeFormat),
       };
     });
     const isTime = col.type === 'timestamp' && col.path === rr.time.path && (col.as ?? 'value') === 'value';
+    // Every encoding is NULL for a NULL leaf, so a lone unconditional alternative needs no CASE.
     const value = isTime
       ? eventtime
-      : `CASE ${alts.map((a) => `WHEN ${a.when} THEN ${a.value}`).join(' ')} END`;
+      : alts.length === 1 && !alts[0]!.conditional
+        ? alts[0]!.value
+        : `CASE ${alts.map((a) => `WHEN ${a.when} THEN ${a.value}`).join(' ')} END`;
     if (!isTime && alts.some((a) => a.bad !== 'false'))
       bads.push(`CASE ${alts.map((a) => `WHEN ${a.when} THEN ${a.bad}`).join(' ')} ELSE false END`);
     selects.push(`CAST(${value} AS ${DUCK_TYPES[col.type]}) AS ${q(col.name)}`);
