@@ -27,6 +27,8 @@ export interface Lake {
   queue: NotificationQueue;
   /** DuckDB, used to write Parquet (and, embedded, to query). */
   duck: DuckDBConnection;
+  /** Another connection to the same DuckDB, for work beside `duck` (the transform's lanes); the caller closes it. */
+  connectDuck(): Promise<DuckDBConnection>;
   tmpDir: string;
   /** The central file filter, with the recursion guard filled in from the lake's own locations. */
   filter: FileFilterConfig;

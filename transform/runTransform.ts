@@ -43,6 +43,7 @@ export function transformContext(lake: Lake): TransformContext {
     database: lake.config.database,
     sources: withContentFilters(lake.sources, lake.config.filter),
     duck: lake.duck,
+    connectDuck: () => lake.connectDuck(),
     tmpDir: lake.tmpDir,
   };
 }

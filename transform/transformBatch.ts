@@ -8,7 +8,8 @@ import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } fro
 import type { RunManifest } from '../lake/runManifest.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { emptyStages, RunAccount, timed } from './accounting.ts';
-import { type ChunkOutcome, DECODERS } from './decoders/index.ts';
+import { type ChunkDecoder, type ChunkOutcome, DECODERS } from './decoders/index.ts';
+import { inLanes } from './inLanes.ts';
 import { landedFileReader } from './readLandedFile.ts';
 import { parquetSink } from './sinks/parquet/parquetSink.ts';
 import type { ReadreadySink } from './sinks/readreadySink.ts';
@@ -31,6 +32,11 @@ export interface TransformContext {
   sources: readonly SourceDefinition[];
   /** DuckDB connection the decoders and the sink share (the SQL decoder, the Parquet writer). */
   duck: DuckDBConnection;
+  /**
+   * Another connection to the same DuckDB, one per extra lane (chunks decoded side by side, see
+   * {@link TransformOptions.workers}); without it a batch runs one lane on `duck`.
+   */
+  connectDuck?(): Promise<DuckDBConnection>;
   /** Local scratch folder (Lambda: /tmp). */
   tmpDir: string;
   /**
@@ -43,11 +49,15 @@ export interface TransformContext {
 export interface TransformOptions {
   /** Files read ahead of the one being decoded. */
   prefetch?: number;
-  /** Decode worker threads of the `js` engine; 1 decodes on the calling thread. */
+  /**
+   * Parallelism: decode worker threads of the `js` engine, or lanes of the `duckdb` engine (that
+   * many chunks decoded and written side by side, each on its own DuckDB connection, since DuckDB's
+   * threads barely scale over many small gzip files). 1 decodes one chunk at a time.
+   */
   workers?: number;
   /**
-   * Files per output chunk. Each chunk's Parquet is written while the next chunk decodes; chunks
-   * are cut by position in the (key-ordered) batch, so a re-run cuts them the same way.
+   * Files per output chunk. Each chunk's Parquet is written while its lane's next chunk waits;
+   * chunks are cut by position in the (key-ordered) batch, so a re-run cuts them the same way.
    */
   chunkFiles?: number;
   /** A file decompressing to more than this is quarantined as `too_large`. */
@@ -95,48 +105,55 @@ export async function transformBatch(
   const dir = join(isGlobLike(ctx.tmpDir) ? tmpdir() : ctx.tmpDir, `batch-${claim.batchId}`);
   const storeOf = (file: LandedFile) => (ctx.rawFor ? ctx.rawFor(file) : ctx.raw);
   const output = (ctx.sink ?? parquetSink)(ctx).begin({ batchId: claim.batchId, dir });
-  // One sink write at a time, each running (on DuckDB's threads) while the next chunk decodes.
-  let writing: Promise<void> = Promise.resolve();
-  const decoder = DECODERS[engine].create({
-    batchId: claim.batchId,
-    sources: ctx.sources,
-    duck: ctx.duck,
-    duckIdle: () => writing,
-    dir,
-    read: landedFileReader({
-      sources: new Map(ctx.sources.map((s) => [s.name, s])),
-      storeOf,
-      maxRawObjectBytes,
-    }),
-    localPath: (file) => storeOf(file)?.localPath?.(file.key),
-    prefetch,
-    workers,
-    maxUncompressedBytes,
+  const read = landedFileReader({
+    sources: new Map(ctx.sources.map((s) => [s.name, s])),
+    storeOf,
     maxRawObjectBytes,
-    stages,
   });
-  let failure: unknown;
-  try {
-    let done = 0;
-    const onFile = (o: ChunkOutcome) => {
-      account.add(o);
-      opts.onProgress?.(++done, claim.files.length);
-    };
-    const chunks = Math.max(1, Math.ceil(claim.files.length / chunkFiles));
-    for (let chunk = 0; chunk < chunks; chunk++) {
+  const chunks = Math.max(1, Math.ceil(claim.files.length / chunkFiles));
+  const decoders: ChunkDecoder[] = [];
+  let done = 0;
+  const onFile = (o: ChunkOutcome) => {
+    account.add(o);
+    opts.onProgress?.(++done, claim.files.length);
+  };
+  const lane = (duck: DuckDBConnection, index: number, lanes: number) => async (stop: () => boolean) => {
+    // One sink write at a time per lane, each running (on DuckDB's threads) while the lane's decoder waits.
+    let writing: Promise<void> = Promise.resolve();
+    const decoder = DECODERS[engine].create({
+      batchId: claim.batchId,
+      sources: ctx.sources,
+      duck,
+      duckIdle: () => writing,
+      dir: join(dir, `lane-${index}`),
+      read,
+      localPath: (file) => storeOf(file)?.localPath?.(file.key),
+      prefetch,
+      workers,
+      maxUncompressedBytes,
+      maxRawObjectBytes,
+      stages,
+    });
+    decoders.push(decoder);
+    // Lane i takes chunks i, i + lanes, …: fixed, so a re-run cuts and names them the same way.
+    for (let chunk = index; chunk < chunks && !stop(); chunk += lanes) {
       const files = claim.files.slice(chunk * chunkFiles, (chunk + 1) * chunkFiles);
-      const rows = await decoder.decode(files, { index: chunk, last: chunk === chunks - 1 }, onFile);
+      const rows = await decoder.decode(files, { index: chunk, last: chunk + lanes >= chunks }, onFile);
       writing = writing.then(() => timed(stages, 'parquetMs', () => output.write(rows, chunk)));
-      // Surface a failure at the final await, not as an unhandled rejection.
+      // Surface a failure at the lane's final await, not as an unhandled rejection.
       writing.catch(() => undefined);
     }
     await writing;
+  };
+  let failure: unknown;
+  try {
+    await inLanes(ctx, Math.min(chunks, ctx.connectDuck ? DECODERS[engine].lanes(workers) : 1), lane);
     const outputs = await timed(stages, 'publishMs', () => output.commit());
     return await writeRunRecord(ctx, claim, { started, account, outputs, stages });
   } catch (err) {
     failure = err;
     // The failure is what matters: a second one while cleaning up must not hide it.
-    await decoder.abort().catch(() => undefined);
+    await Promise.all(decoders.map((d) => d.abort().catch(() => undefined)));
     throw err;
   } finally {
     await rm(dir, { recursive: true, force: true }).catch((cleanup: unknown) => {

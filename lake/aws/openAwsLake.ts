@@ -99,6 +99,7 @@ export async function openAwsLake(
     ledger,
     queue,
     duck: connection,
+    connectDuck: () => instance.connect(),
     tmpDir,
     filter: {
       ...config.filter,

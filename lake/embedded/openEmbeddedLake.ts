@@ -71,6 +71,7 @@ export async function openEmbeddedLake(
     ledger,
     queue,
     duck: connection,
+    connectDuck: () => instance.connect(),
     tmpDir: join(dir, 'tmp'),
     filter: {
       ...config.filter,

@@ -28,6 +28,11 @@ export interface SqlRows {
 export interface ChunkRows {
   spools: SpoolFile[];
   sqlRows: SqlRows[];
+  /**
+   * The connection the chunk was decoded on: temporary tables live in one connection only, so the
+   * sink reads `sqlRows` (and writes) through this one.
+   */
+  duck: DuckDBConnection;
 }
 
 /** Where a chunk sits in its batch. */
@@ -42,9 +47,9 @@ export interface ChunkRef {
 export interface DecoderDeps {
   batchId: string;
   sources: readonly SourceDefinition[];
-  /** The DuckDB connection the batch shares with its sink. */
+  /** The DuckDB connection of the decoder's lane, which the sink's writes of its chunks share. */
   duck: DuckDBConnection;
-  /** Resolves when the sink is not using `duck` (its write of the chunk before is done). */
+  /** Resolves when the sink is not using `duck` (its write of the lane's chunk before is done). */
   duckIdle(): Promise<void>;
   /** Scratch folder of the batch; nothing DuckDB reads may lie outside it, and it never looks like a pattern. */
   dir: string;
@@ -82,5 +87,11 @@ export interface ChunkDecoder {
 export interface DecoderEntry {
   /** One line for `--engine` help. */
   summary: string;
+  /**
+   * How many chunks of a batch to decode at once, each by its own decoder on its own DuckDB
+   * connection (a lane), given the `workers` setting: a decoder that parallelises inside itself
+   * (worker threads) says 1.
+   */
+  lanes(workers: number): number;
   create(deps: DecoderDeps): ChunkDecoder;
 }

@@ -28,8 +28,9 @@ export interface ReadreadySink {
 export interface ReadreadyOutput {
   /**
    * Writes one chunk's rows; the sink owns them from here (it removes spool files and temporary
-   * tables it has read). Called once per chunk in chunk order, never two at a time; it may run
-   * while the next chunk decodes, on the DuckDB connection the decoders share.
+   * tables it has read). Called once per chunk, through the connection the rows name
+   * (`rows.duck`): writes of different chunks may run at the same time on different connections
+   * (the batch's lanes), never two on one, and may run while another chunk decodes.
    */
   write(rows: ChunkRows, chunk: number): Promise<void>;
   /** Publishes everything written, and says what, for the run manifest. */

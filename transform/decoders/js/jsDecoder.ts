@@ -41,7 +41,7 @@ export function createJsDecoder(deps: DecoderDeps): ChunkDecoder {
           window.push(decodeOne(deps.read(files[next++]!)));
         onFile(await window.shift()!);
       }
-      return { spools: await closeChunk(engine, chunk.last, stages), sqlRows: [] };
+      return { spools: await closeChunk(engine, chunk.last, stages), sqlRows: [], duck: deps.duck };
     },
     abort: () => engine.abort(),
   };
@@ -50,5 +50,7 @@ export function createJsDecoder(deps: DecoderDeps): ChunkDecoder {
 /** The `js` entry of the decoder registry. */
 export const jsDecoder: DecoderEntry = {
   summary: 'the JavaScript decoder does everything (worker threads with --workers)',
+  // Its workers are threads inside the one decoder.
+  lanes: () => 1,
   create: createJsDecoder,
 };

@@ -52,7 +52,11 @@ export function createSqlDecoder(deps: DecoderDeps): ChunkDecoder {
         `${deps.batchId.slice(0, 12)}_${chunk.index}`,
       );
       for (const o of r.outcomes) onFile(o);
-      return { spools: await closeChunk(engine, chunk.last, deps.stages), sqlRows: r.sqlRows };
+      return {
+        spools: await closeChunk(engine, chunk.last, deps.stages),
+        sqlRows: r.sqlRows,
+        duck: deps.duck,
+      };
     },
     abort: () => engine.abort(),
   };
@@ -61,5 +65,7 @@ export function createSqlDecoder(deps: DecoderDeps): ChunkDecoder {
 /** The `duckdb` entry of the decoder registry. */
 export const sqlDecoder: DecoderEntry = {
   summary: 'SQL generated from the source definitions, run by DuckDB; JavaScript for the files it sets aside',
+  // DuckDB's own threads barely scale over many small gzip files; chunks side by side do.
+  lanes: (workers) => Math.max(1, workers),
   create: createSqlDecoder,
 };

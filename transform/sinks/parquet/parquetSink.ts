@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { type PartitionLocation, partitionLocationFor } from '../../../compact/partitionLocationFor.ts';
 import { errorMessage } from '../../../lake/errors.ts';
 import type { Catalog, ObjectStore } from '../../../lake/ports.ts';
@@ -11,8 +10,6 @@ import { type ParquetOutput, writeParquet } from './writeParquet.ts';
 
 /** What the Parquet sink writes with and publishes to. */
 export interface ParquetSinkContext {
-  /** DuckDB, which writes the Parquet (the connection the decoders share). */
-  duck: DuckDBConnection;
   readready: ObjectStore;
   catalog: Catalog;
   database: string;
@@ -33,10 +30,12 @@ export function parquetSink(ctx: ParquetSinkContext): ReadreadySink {
     begin({ batchId, dir }) {
       const written: ParquetOutput[] = [];
       return {
-        async write({ spools, sqlRows }, chunk) {
-          const outputs = await writeParquet(ctx.duck, spools, dir, { chunk, sqlRows });
-          written.push(...outputs, ...(await writeExtracts(ctx.duck, outputs, extracts)));
-          for (const r of sqlRows) await ctx.duck.run(`DROP TABLE IF EXISTS ${r.rowsTable}`);
+        async write({ spools, sqlRows, duck }, chunk) {
+          // The chunk's own connection: its temporary tables live there, and another lane's write
+          // may be running on another connection meanwhile.
+          const outputs = await writeParquet(duck, spools, dir, { chunk, sqlRows });
+          written.push(...outputs, ...(await writeExtracts(duck, outputs, extracts)));
+          for (const r of sqlRows) await duck.run(`DROP TABLE IF EXISTS ${r.rowsTable}`);
         },
 
         async commit() {
