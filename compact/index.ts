@@ -19,6 +19,7 @@ export {
   compactPartition,
   DEFAULT_GRACE_MS,
   DEFAULT_TARGET_BYTES,
+  DEFAULT_ZSTD_LEVEL,
   type PartitionReport,
 } from './compactPartition.ts';
 export { type PartitionLocation, partitionLocationFor } from './partitionLocationFor.ts';

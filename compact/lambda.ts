@@ -4,7 +4,7 @@ import { containerLake } from '../lake/containerLake.ts';
 import type { Lake } from '../lake/lake.ts';
 import { transformContext } from '../transform/runTransform.ts';
 import { compactLake } from './compactLake.ts';
-import type { PartitionReport } from './compactPartition.ts';
+import { DEFAULT_ZSTD_LEVEL, type PartitionReport } from './compactPartition.ts';
 
 /** The scheduled event's input (infra/loglake.yaml sets it on the EventBridge target). */
 const eventSchema = z.object({
@@ -14,6 +14,8 @@ const eventSchema = z.object({
     .int()
     .min(0)
     .default(24 * 60),
+  /** ZSTD level of the merged files. */
+  zstdLevel: z.number().int().min(1).max(22).default(DEFAULT_ZSTD_LEVEL),
   /** Days back from yesterday (UTC) that are compacted: late files keep arriving for a while. */
   lookbackDays: z.number().int().min(0).default(3),
 });
@@ -50,7 +52,11 @@ export function createCompactHandler(lake: () => Promise<Lake>, now: () => Date 
       transformContext(l),
       l.sources,
       { from: dayBefore(today, 1 + input.lookbackDays), to: dayBefore(today, 1), keepGoing },
-      { targetBytes: input.targetMb * 1024 * 1024, graceMs: input.graceMinutes * 60_000 },
+      {
+        targetBytes: input.targetMb * 1024 * 1024,
+        graceMs: input.graceMinutes * 60_000,
+        zstdLevel: input.zstdLevel,
+      },
     );
     return summarise(reports, more);
   };

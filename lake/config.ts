@@ -142,7 +142,7 @@ export const configSchema = z
           .positive()
           .default(512 * 1024 * 1024),
         prefetch: z.number().int().positive().default(8),
-        /** Decode worker threads; 1 decodes on the main thread (best for small batches). */
+        /** Parallelism: lanes of the `duckdb` engine (chunks decoded side by side, one DuckDB connection each), worker threads of `js`; 1 decodes one chunk at a time. */
         workers: z.number().int().positive().default(1),
         /** DuckDB threads (the SQL engine and the Parquet writer); 0 means all cores. */
         writerThreads: z.number().int().min(0).default(0),

@@ -10,7 +10,7 @@ export interface RunTransformOptions {
   maxFiles?: number;
   maxBytes?: number;
   prefetch?: number;
-  /** Decode worker threads (default from config; 1 decodes on the calling thread). */
+  /** Lanes of the duckdb engine, worker threads of js (default from config; 1 decodes one chunk at a time). */
   workers?: number;
   /** Which decoder does the bulk (default from config: `duckdb`). */
   engine?: TransformEngine;

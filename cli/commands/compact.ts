@@ -2,6 +2,7 @@ import {
   compactLake,
   DEFAULT_GRACE_MS,
   DEFAULT_TARGET_BYTES,
+  DEFAULT_ZSTD_LEVEL,
   type PartitionReport,
 } from '../../compact/index.ts';
 import { transformContext } from '../../transform/runTransform.ts';
@@ -27,12 +28,14 @@ function reason(r: PartitionReport): string {
 export const compact: Command = {
   name: 'compact',
   summary: "merge a day's small readready files into sorted large ones (new generation, catalog switched)",
-  usage: 'loglake compact [--table <t>] [--day YYYY-MM-DD] [--target-mb <n>] [--grace-minutes <n>] [--gc]',
+  usage:
+    'loglake compact [--table <t>] [--day YYYY-MM-DD] [--target-mb <n>] [--grace-minutes <n>] [--zstd-level <n>] [--gc]',
   help: [
     '--table <t>          only this readready table (default all)',
     '--day <YYYY-MM-DD>   only this calendar day (default all registered days)',
     `--target-mb <n>      output file size (default ${DEFAULT_TARGET_BYTES / 1024 / 1024})`,
     `--grace-minutes <n>  how long a replaced generation stays readable (default ${DEFAULT_GRACE_MS / 60_000})`,
+    `--zstd-level <n>     ZSTD level of the merged files, 1-22 (default ${DEFAULT_ZSTD_LEVEL})`,
     '--gc                 only delete replaced generations whose grace period has passed',
   ],
   options: {
@@ -40,6 +43,7 @@ export const compact: Command = {
     day: { type: 'string' },
     'target-mb': { type: 'string' },
     'grace-minutes': { type: 'string' },
+    'zstd-level': { type: 'string' },
     gc: { type: 'boolean' },
   },
   async run({ values, io, openLake }) {
@@ -49,13 +53,20 @@ export const compact: Command = {
     const targetMb = intOption(values, 'target-mb', DEFAULT_TARGET_BYTES / 1024 / 1024);
     if (targetMb < 1) throw new UsageError('--target-mb must be at least 1');
     const graceMinutes = intOption(values, 'grace-minutes', DEFAULT_GRACE_MS / 60_000);
+    const zstdLevel = intOption(values, 'zstd-level', DEFAULT_ZSTD_LEVEL);
+    if (zstdLevel < 1 || zstdLevel > 22) throw new UsageError('--zstd-level must be from 1 to 22');
     const lake = await openLake();
     try {
       const reports = await compactLake(
         transformContext(lake),
         lake.sources,
         { table, day },
-        { targetBytes: targetMb * 1024 * 1024, graceMs: graceMinutes * 60_000, gcOnly: values.gc === true },
+        {
+          targetBytes: targetMb * 1024 * 1024,
+          graceMs: graceMinutes * 60_000,
+          zstdLevel,
+          gcOnly: values.gc === true,
+        },
       );
       io.out(
         renderTable(

@@ -56,7 +56,7 @@ export const transform: Command = {
   help: [
     'exit status: 0 complete; 3 reconciled but files or events quarantined or set aside; 1 not reconciled',
     '--max-files <n>   files per batch (default from config: 1000)',
-    '--workers <n>     JavaScript decode worker threads (default from config: 1)',
+    '--workers <n>     parallelism: lanes of the duckdb engine (chunks side by side), worker threads of js (default from config: 1)',
     '--engine <e>      which decoder does the bulk (default from config: duckdb):',
     ...DECODER_NAMES.map((name) => `                    ${name}: ${DECODERS[name].summary}`),
   ],

@@ -61,6 +61,32 @@ describe('compactPartition', () => {
     expect((await keysUnder(`${CT}/calendarday=${DAY}/part-`)).length).toBe(4);
   });
 
+  it('writes the merged files at the ZSTD level asked for, and refuses one ZSTD does not have', async () => {
+    // prepare: two lakes with the same files
+    const other = await tempLake();
+    try {
+      for (const n of [400, 300, 350]) {
+        await publishFile(lake, n);
+        await publishFile(other.lake, n);
+      }
+      // act
+      const fast = await compactPartition(ctx(), CT, DAY, SORT, { zstdLevel: 1 });
+      const small = await compactPartition({ ...transformContext(other.lake) }, CT, DAY, SORT, {
+        zstdLevel: 19,
+      });
+      // assess
+      expect(fast).toMatchObject({ action: 'compacted', rows: 1050 });
+      expect(small).toMatchObject({ action: 'compacted', rows: 1050 });
+      expect(small.bytesAfter).toBeLessThan(fast.bytesAfter);
+      for (const n of [20, 30]) await publishFile(other.lake, n);
+      await expect(
+        compactPartition({ ...transformContext(other.lake) }, CT, DAY, SORT, { zstdLevel: 23, graceMs: 0 }),
+      ).rejects.toThrow('the ZSTD level must be an integer from 1 to 22, got 23');
+    } finally {
+      await other.done();
+    }
+  });
+
   it('changes nothing when run again', async () => {
     for (const n of [10, 12, 14]) await publishFile(lake, n);
     await compactPartition(ctx(), CT, DAY, SORT, { graceMs: 0 });

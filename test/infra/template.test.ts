@@ -90,7 +90,12 @@ describe('infra/loglake.yaml', () => {
     const schedule = template.Resources.CompactSchedule!;
     expect(schedule.Properties.ScheduleExpression).toMatch(/^cron\(\d+ \d+ \* \* \? \*\)$/);
     const [target] = schedule.Properties.Targets as { Input: string }[];
-    expect(JSON.parse(target!.Input)).toEqual({ targetMb: 256, graceMinutes: 1440, lookbackDays: 3 });
+    expect(JSON.parse(target!.Input)).toEqual({
+      targetMb: 256,
+      graceMinutes: 1440,
+      zstdLevel: 9,
+      lookbackDays: 3,
+    });
     const role = template.Resources.CompactRole!;
     const [policy] = role.Properties.Policies as {
       PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] };

@@ -59,7 +59,7 @@ export interface DecoderDeps {
   localPath(file: LandedFile): string | undefined;
   /** Files read ahead of the one being decoded. */
   prefetch: number;
-  /** Decode worker threads (a decoder may ignore it). */
+  /** Worker threads of a decoder that has them (lanes are the batch's: {@link DecoderEntry.lanes}). */
   workers: number;
   maxUncompressedBytes: number;
   maxRawObjectBytes: number;
