@@ -136,7 +136,7 @@ export function renderMarkdown(r: BenchResult): string {
   );
   out.push('');
   out.push(
-    'loglake stage breakdown (ms; decode stages summed over decoding threads, the rest main-thread wall time; ' +
+    'loglake stage breakdown (ms; decode and parquet summed over decoding threads and lanes (workers > 1 runs that many chunks side by side), the rest wall time; ' +
       'exact fallback: files the SQL decoder handed to the JavaScript decoder):',
   );
   out.push('');
