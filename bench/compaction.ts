@@ -3,7 +3,7 @@
  * small files per partition), files per partition, a few auditor queries (DuckDB over the files
  * the catalog's partition locations hold) and storage, before and after `compactLake`. Run:
  *
- *   npm run bench:compaction [-- --sessions 300 --days 2 --filler 8 --batch-files 1 --target-mb 256]
+ *   npm run bench:compaction [-- --sessions 300 --days 2 --filler 8 --batch-files 1 --target-mb 256 --zstd-level 9]
  *
  * Writes `compaction-latest.json` and `compaction-latest.md` into bench/results (or `--results`).
  */
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { drainQueue } from '../addapart/drainQueue.ts';
 import { compactLake } from '../compact/compactLake.ts';
+import { DEFAULT_ZSTD_LEVEL } from '../compact/compactPartition.ts';
 import { generate } from '../ingest/generate/index.ts';
 import { configSchema } from '../lake/config.ts';
 import { literalFilePath } from '../lake/duckPaths.ts';
@@ -21,6 +22,7 @@ import { generationOfLocation, listGeneration } from '../lake/generations.ts';
 import type { Lake } from '../lake/lake.ts';
 import { openLake } from '../lake/openLake.ts';
 import { quoteIdent } from '../lake/sqlQuote.ts';
+import { matchSource } from '../sources/match.ts';
 import { runTransform, transformContext } from '../transform/runTransform.ts';
 import { machineInfo } from './machineInfo.ts';
 
@@ -48,6 +50,8 @@ interface Snapshot {
   files: number;
   filesPerPartition: { mean: number; max: number };
   bytes: number;
+  /** Parquet bytes per readready table. */
+  bytesByTable: Record<string, number>;
   queries: { name: string; medianMs: number; result: string }[];
 }
 
@@ -97,6 +101,9 @@ async function snapshot(
         max: Math.max(0, ...counts),
       },
       bytes: all.reduce((a, f) => a + f.size, 0),
+      bytesByTable: Object.fromEntries(
+        [...files].map(([table, list]) => [table, list.reduce((a, f) => a + f.size, 0)]),
+      ),
       queries: measured,
     };
   } finally {
@@ -114,7 +121,11 @@ function renderMarkdown(r: {
   after: Snapshot;
   compactMs: number;
   storageRatio: number;
+  zstdLevel: number;
+  rawBytesByTable: Record<string, number>;
 }): string {
+  const rawRatio = (s: Snapshot, table: string) =>
+    `${((r.rawBytesByTable[table] ?? 0) / Math.max(1, s.bytesByTable[table] ?? 0)).toFixed(2)}×`;
   const m = machineInfo();
   const lines = [
     '# Compaction: before and after',
@@ -122,7 +133,7 @@ function renderMarkdown(r: {
     `Run ${r.startedAt}, embedded lake, ${m.cpuModel} (${m.cores} cores, load ${m.loadAverage.join(' ')}), Node ${m.nodeVersion}, DuckDB ${m.duckdbVersion}.`,
     `Data set: ${Object.entries(r.dataset)
       .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}. Compaction took ${(r.compactMs / 1000).toFixed(2)} s.`,
+      .join(', ')}. Compaction (ZSTD level ${r.zstdLevel}) took ${(r.compactMs / 1000).toFixed(2)} s.`,
     '',
     '| | before | after |',
     '|---|---:|---:|',
@@ -130,6 +141,10 @@ function renderMarkdown(r: {
     `| files | ${r.before.files} | ${r.after.files} |`,
     `| files per partition (mean / max) | ${r.before.filesPerPartition.mean} / ${r.before.filesPerPartition.max} | ${r.after.filesPerPartition.mean} / ${r.after.filesPerPartition.max} |`,
     `| storage | ${mib(r.before.bytes)} | ${mib(r.after.bytes)} (ratio ${r.storageRatio.toFixed(3)}) |`,
+    ...[CT, CW].map(
+      (table) =>
+        `| ${table}: raw gzip ${mib(r.rawBytesByTable[table] ?? 0)} ÷ Parquet | ${rawRatio(r.before, table)} | ${rawRatio(r.after, table)} |`,
+    ),
     ...r.before.queries.map(
       (q, i) => `| ${q.name} (median ms) | ${q.medianMs} | ${r.after.queries[i]!.medianMs} |`,
     ),
@@ -149,6 +164,7 @@ async function main(): Promise<void> {
       filler: { type: 'string', default: '8' },
       'batch-files': { type: 'string', default: '1' },
       'target-mb': { type: 'string', default: '256' },
+      'zstd-level': { type: 'string', default: String(DEFAULT_ZSTD_LEVEL) },
       runs: { type: 'string', default: '5' },
       results: { type: 'string', default: 'bench/results' },
     },
@@ -172,9 +188,16 @@ async function main(): Promise<void> {
       badFiles: false,
     });
     let landed = 0;
+    // Raw gzip bytes of each readready table's files: the other side of the storage ratio.
+    const rawBytesByTable: Record<string, number> = {};
     for (const f of files) {
       await lake.raw.put(f.key, f.body);
       landed++;
+      const m = matchSource(f.key, lake.sources);
+      if (m.kind === 'match') {
+        const table = m.source.readreadyTable;
+        rawBytesByTable[table] = (rawBytesByTable[table] ?? 0) + f.body.byteLength;
+      }
     }
     await drainQueue(lake);
     const summary = await runTransform(lake);
@@ -197,7 +220,7 @@ async function main(): Promise<void> {
     const before = await snapshot(lake, queries, n('runs'));
     const t0 = performance.now();
     const ctx = transformContext(lake);
-    const opts = { targetBytes: n('target-mb') * 1024 * 1024, graceMs: 0 };
+    const opts = { targetBytes: n('target-mb') * 1024 * 1024, graceMs: 0, zstdLevel: n('zstd-level') };
     await compactLake(ctx, lake.sources, {}, opts);
     const compactMs = performance.now() - t0;
     // The next run collects the replaced generations (grace 0 here).
@@ -221,6 +244,8 @@ async function main(): Promise<void> {
         rows: summary.totals.rows,
       },
       targetMb: n('target-mb'),
+      zstdLevel: n('zstd-level'),
+      rawBytesByTable,
       compactMs: Math.round(compactMs),
       storageRatio: after.bytes / before.bytes,
       before,
