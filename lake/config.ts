@@ -239,6 +239,8 @@ const ENV: [string, string[]][] = [
   ['LOGLAKE_ATHENA_OUTPUT', ['aws', 'athena', 'outputLocation']],
   ['LOGLAKE_LIVE_CONFIG_URI', ['aws', 'liveConfigUri']],
   ['LOGLAKE_LIVE_CONFIG_TTL_SECONDS', ['liveConfig', 'ttlSeconds']],
+  // A number: the transform function's lanes (about one per vCPU of its memory setting).
+  ['LOGLAKE_TRANSFORM_WORKERS', ['transform', 'workers']],
   ['LOGLAKE_RAW_BUCKET_OWNER', ['aws', 'buckets', 'expectedOwner']],
   // A JSON array, as in the file: CloudFormation passes the stack's `SourceBuckets` parameter here.
   ['LOGLAKE_SOURCE_BUCKETS', ['aws', 'sourceBuckets']],
@@ -251,7 +253,7 @@ const ENV: [string, string[]][] = [
 ];
 
 /** Settings whose environment variable holds JSON rather than a plain string. */
-const JSON_ENV = new Set(['LOGLAKE_SOURCE_BUCKETS']);
+const JSON_ENV = new Set(['LOGLAKE_SOURCE_BUCKETS', 'LOGLAKE_TRANSFORM_WORKERS']);
 
 /** The environment variables loglake reads its settings from (infra sets these on the functions). */
 export const CONFIG_ENV_VARS: readonly string[] = ENV.map(([name]) => name);

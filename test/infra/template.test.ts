@@ -84,6 +84,12 @@ describe('infra/loglake.yaml', () => {
         expect(CONFIG_ENV_VARS).toContain(v);
       expect(vars).toContain('LOGLAKE_MODE');
     }
+    // The transform runs one lane per vCPU its memory buys, as the stack's parameter says.
+    const transform = template.Resources.TransformFunction!.Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(transform.Variables.LOGLAKE_TRANSFORM_WORKERS).toEqual({ Ref: 'TransformWorkers' });
+    expect(template.Parameters?.TransformWorkers).toMatchObject({ Type: 'Number', Default: 2, MinValue: 1 });
   });
 
   it('runs compaction daily with a role limited to the readready tables and Glue partition updates', () => {

@@ -174,3 +174,17 @@ describe('source buckets from the environment', () => {
     ).toThrow(/LOGLAKE_SOURCE_BUCKETS.*not valid JSON/);
   });
 });
+
+describe('transform lanes from the environment', () => {
+  it('reads LOGLAKE_TRANSFORM_WORKERS as a number, and names the variable when it is not one', () => {
+    const c = loadConfig({ env: { ...AWS_ENV, LOGLAKE_TRANSFORM_WORKERS: '2' }, cwd: '/nonexistent' });
+    expect(c.transform.workers).toBe(2);
+    expect(loadConfig({ env: AWS_ENV, cwd: '/nonexistent' }).transform.workers).toBe(1);
+    expect(() =>
+      loadConfig({ env: { ...AWS_ENV, LOGLAKE_TRANSFORM_WORKERS: '0' }, cwd: '/nonexistent' }),
+    ).toThrow(/LOGLAKE_TRANSFORM_WORKERS/);
+    expect(() =>
+      loadConfig({ env: { ...AWS_ENV, LOGLAKE_TRANSFORM_WORKERS: 'two' }, cwd: '/nonexistent' }),
+    ).toThrow(/LOGLAKE_TRANSFORM_WORKERS/);
+  });
+});
