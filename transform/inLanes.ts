@@ -1,11 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-/** One lane's work, on its own connection; it stops taking chunks once `stop()` says so. */
+/**
+ * One lane's work: lane `index` of `lanes`, on its own connection; it stops taking chunks once
+ * `stop()` says so.
+ */
 export type Lane = (
   duck: DuckDBConnection,
   index: number,
   lanes: number,
-) => (stop: () => boolean) => Promise<void>;
+  stop: () => boolean,
+) => Promise<void>;
 
 /**
  * Runs `lanes` lanes side by side: the first on `ctx.duck`, each other on a connection of its own
@@ -22,7 +26,7 @@ export async function inLanes(
   const run = async (index: number) => {
     const duck = index === 0 || ctx.connectDuck === undefined ? ctx.duck : await ctx.connectDuck();
     try {
-      await lane(duck, index, lanes)(() => failed);
+      await lane(duck, index, lanes, () => failed);
     } catch (err) {
       failed = true;
       throw err;

@@ -9,7 +9,7 @@ import type { RunManifest } from '../lake/runManifest.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { emptyStages, RunAccount, timed } from './accounting.ts';
 import { type ChunkDecoder, type ChunkOutcome, DECODERS } from './decoders/index.ts';
-import { inLanes } from './inLanes.ts';
+import { inLanes, type Lane } from './inLanes.ts';
 import { landedFileReader } from './readLandedFile.ts';
 import { parquetSink } from './sinks/parquet/parquetSink.ts';
 import type { ReadreadySink } from './sinks/readreadySink.ts';
@@ -117,7 +117,7 @@ export async function transformBatch(
     account.add(o);
     opts.onProgress?.(++done, claim.files.length);
   };
-  const lane = (duck: DuckDBConnection, index: number, lanes: number) => async (stop: () => boolean) => {
+  const lane: Lane = async (duck, index, lanes, stop) => {
     // One sink write at a time per lane, each running (on DuckDB's threads) while the lane's decoder waits.
     let writing: Promise<void> = Promise.resolve();
     const decoder = DECODERS[engine].create({
