@@ -283,6 +283,47 @@ describe('both engines read the same bytes the same way', () => {
     expect(await texts(duck)).toEqual(expected);
     expect(await texts(js)).toEqual(expected);
   });
+  it('text columns given numbers, objects and arrays hold the same text in both engines', async () => {
+    // What DuckDB writes for a number read as text (`1.0`, `1e+20`, `1.5e-07`) differs from
+    // JavaScript's `String(n)`; the SQL engine must set such a file aside, never keep its own text.
+    // One file per value, so each check must catch its own file.
+    const values = [
+      '1.0',
+      '1e20',
+      '-1.5e-7',
+      '0.00001',
+      '-0',
+      '12345678901234567890123',
+      '7',
+      '{"a":1.0}',
+      '[2.50,"x"]',
+      '{"b":"c"}',
+    ];
+    const files = values.map((v, i) => {
+      const record = JSON.stringify(ctRecord({ eventID: `text-${i}`, userAgent: 'UA' })).replace('"UA"', v);
+      return { key: ctKey(`numbers-as-text-${i}`), body: gzipSync(`{"Records":[${record}]}`) };
+    });
+    const { duck, js } = await both(files);
+    const texts = async (r: PipelineRun) =>
+      (await queryRows(r.lake, `SELECT useragent FROM ${CT} ORDER BY eventid`)).map((x) => x.useragent);
+    const expected = [
+      '1',
+      '100000000000000000000',
+      '-1.5e-7',
+      '0.00001',
+      '0',
+      '12345678901234567890123',
+      '7',
+      '{"a":1}',
+      '[2.5,"x"]',
+      '{"b":"c"}',
+    ];
+    expect(await texts(js)).toEqual(expected);
+    expect(await texts(duck)).toEqual(expected);
+    // Only the five DuckDB writes differently (`1.0`, `1e+20`, `-1.5e-07`, `1e-05`, `{"a":1.0}`)
+    // are set aside; the rest, `-0` and `[2.5,"x"]` among them, DuckDB keeps.
+    expect(duck.summary.stages.exactFallbackFiles).toBe(5);
+  });
 });
 
 describe('nothing is lost uncounted', () => {

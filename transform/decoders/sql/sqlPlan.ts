@@ -7,8 +7,10 @@ import { readreadyColumns } from '../../../sources/tables.ts';
 import { envelopeOf } from '../../envelopes/index.ts';
 import { MAX_EPOCH_MS, MIN_EPOCH_MS, type TimeFormat } from '../../eventTime.ts';
 import {
+  isJsonString,
   jsonPath,
   type Mode,
+  opensWith,
   type PathNode,
   q,
   SqlPlanUnsupported,
@@ -54,7 +56,7 @@ const isOneOf = (x: string, mode: Mode, values: readonly string[]) => {
   const list = values.map(quoteLiteral).join(', ');
   return mode === 'varchar'
     ? `coalesce(${x} IN (${list}), false)`
-    : `coalesce(ascii(${x}) = 34 AND json_extract_string(${x}, '$') IN (${list}), false)`;
+    : `coalesce(${isJsonString(x)} AND json_extract_string(${x}, '$') IN (${list}), false)`;
 };
 
 /** `…T…Z` with a year from 0001, what the SQL reads itself; other ISO forms go to the JavaScript decoder. */
@@ -87,8 +89,10 @@ const STRING_ARRAY = quoteLiteral('\\[("([^"\\\\]|\\\\.)*"(,"([^"\\\\]|\\\\.)*")
 
 /** Whether text DuckDB made of a JSON value read as VARCHAR may differ from the JavaScript projector's. */
 const riskyText = (x: string) =>
-  `coalesce(CASE WHEN ascii(${x}) IN (123, 91) THEN regexp_matches(${x}, ${RISKY_JSON})
-    WHEN ascii(${x}) = 45 OR ascii(${x}) BETWEEN 48 AND 57 THEN regexp_full_match(${x}, ${RISKY_NUMBER_TEXT})
+  // By the first byte: `-` or a digit (below ':', from '-' up: '.' and '/' fail the pattern too),
+  // `[` or `{`; anything else (letters above all) is text as it stands.
+  `coalesce(CASE WHEN ${x} < ':' THEN ${x} >= '-' AND regexp_full_match(${x}, ${RISKY_NUMBER_TEXT})
+    WHEN ${opensWith(x, '{')} OR ${opensWith(x, '[')} THEN regexp_matches(${x}, ${RISKY_JSON})
     ELSE false END, false)`;
 
 /**
@@ -97,11 +101,13 @@ const riskyText = (x: string) =>
  * object or array is risky where {@link RISKY_JSON} says; a number is safe as an integer of up to 18
  * digits, and anything else (fractions, exponents, `-0`) goes to the exact decoder.
  */
-const riskyJson = (x: string) =>
-  `coalesce(CASE ascii(${x}) WHEN 34 THEN false WHEN 116 THEN false WHEN 102 THEN false WHEN 110 THEN false
-    WHEN 123 THEN regexp_matches(CAST(${x} AS VARCHAR), ${RISKY_JSON})
-    WHEN 91 THEN regexp_matches(CAST(${x} AS VARCHAR), ${RISKY_JSON})
-    ELSE NOT regexp_full_match(CAST(${x} AS VARCHAR), '0|-?[1-9][0-9]{0,17}') END, true)`;
+const riskyJson = (x: string) => {
+  const t = `CAST(${x} AS VARCHAR)`;
+  return `coalesce(CASE WHEN ${opensWith(t, '"')} THEN false
+    WHEN ${opensWith(t, '{')} OR ${opensWith(t, '[')} THEN regexp_matches(${t}, ${RISKY_JSON})
+    WHEN ${t} IN ('true', 'false', 'null') THEN false
+    ELSE NOT regexp_full_match(${t}, '0|-?[1-9][0-9]{0,17}') END, true)`;
+};
 
 /**
  * A time as the projector reads it, cut to milliseconds: epoch milliseconds from 0001 to 9999, or
@@ -136,13 +142,14 @@ function encode(
     // The list is computed once per row, for the value and for the check.
     // DuckDB's JSON text is minified, so its first byte tells a string (`"`) from an array (`[`),
     // and an array of strings only is told by its shape, without a second parse or a write-back.
+    const t = `CAST(${x} AS VARCHAR)`;
     const asText = prepare(
       `${x}_lines`,
-      `CASE WHEN ascii(${x}) = 91 THEN from_json(${x}, '["VARCHAR"]') END`,
+      `CASE WHEN ${opensWith(t, '[')} THEN from_json(${x}, '["VARCHAR"]') END`,
     );
     return {
-      value: `CASE ascii(${x}) WHEN 34 THEN json_extract_string(${x}, '$') WHEN 91 THEN array_to_string(${asText}, chr(10)) END`,
-      bad: `NOT coalesce(ascii(${x}) = 34 OR (ascii(${x}) = 91 AND regexp_full_match(CAST(${x} AS VARCHAR), ${STRING_ARRAY})), false)`,
+      value: `CASE WHEN ${opensWith(t, '"')} THEN json_extract_string(${x}, '$') WHEN ${opensWith(t, '[')} THEN array_to_string(${asText}, chr(10)) END`,
+      bad: `NOT coalesce(${opensWith(t, '"')} OR (${opensWith(t, '[')} AND regexp_full_match(${t}, ${STRING_ARRAY})), false)`,
     };
   }
   if (type === 'string') {
