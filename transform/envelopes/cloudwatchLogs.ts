@@ -5,6 +5,7 @@ import { hasLoneSurrogateEscape, parseJson } from '../decoders/js/jsonText.ts';
 import {
   accessor,
   duckType,
+  isJsonString,
   jsonStructure,
   type PathNode,
   q,
@@ -94,22 +95,25 @@ export const cloudwatchLogs: Envelope = {
       return `${quoteLiteral(name)}: ${quoteLiteral(n ? duckType(n) : 'VARCHAR')}`;
     });
     const docColumns = `{'messageType': 'VARCHAR', ${envelope.join(', ')}, 'logEvents': ${quoteLiteral(`${duckType(logEvent)}[]`)}}`;
+    const text = q('message_text');
     const parsed =
       decode.parse_message && msg !== undefined
         ? // One parse: TRY gives NULL for a message that is not JSON (the projector keeps it as text),
           // where json_valid first would parse every message twice.
-          `CASE WHEN starts_with(CAST(e.${q('message')} AS VARCHAR), '"{') THEN TRY(from_json(json_extract_string(e.${q('message')}, '$'), ${quoteLiteral(JSON.stringify(jsonStructure(msg)))})) END`
+          `CASE WHEN starts_with(${text}, '{') THEN TRY(from_json(${text}, ${quoteLiteral(JSON.stringify(jsonStructure(msg)))})) END`
         : 'NULL';
     const mt = q('messageType');
     const data = `${mt} = 'DATA_MESSAGE' AND ${q('logEvents')} IS NOT NULL`;
     // Every document yields rows: its log events, or one flagged row (a CONTROL_MESSAGE, or an
     // unknown envelope that sends its file to the JavaScript decoder).
+    // A string message unescaped once, for the session message's parse and the message column.
     const unnest = `SELECT d.*, ${parsed} AS msg FROM (
-      SELECT file, coalesce(${mt} = 'CONTROL_MESSAGE', false) AS doc_control,
+      SELECT *, CASE WHEN ${isJsonString(`e.${q('message')}`)} THEN json_extract_string(e.${q('message')}, '$') END AS ${text}
+      FROM (SELECT file, coalesce(${mt} = 'CONTROL_MESSAGE', false) AS doc_control,
         NOT coalesce(${mt} = 'CONTROL_MESSAGE' OR (${data}), false) AS doc_unknown,
         ${q('owner')}, ${q('logGroup')}, ${q('logStream')},
         unnest(CASE WHEN ${data} THEN ${q('logEvents')} ELSE [NULL] END) AS e
-      FROM %DOCS%) d`;
+      FROM %DOCS%)) d`;
     return {
       docColumns,
       unnest,
@@ -127,6 +131,12 @@ export const cloudwatchLogs: Envelope = {
           return accessor('ev.msg', msg, rest, want);
         }
         return 'NULL';
+      },
+      text(steps) {
+        // The text a string message unescaped to, or the JSON text of any other value (`textOf`).
+        return steps.length === 1 && steps[0] === 'message'
+          ? `coalesce(ev.${text}, CAST(ev.e.${q('message')} AS VARCHAR))`
+          : undefined;
       },
       noEvent: 'ev.e IS NULL',
     };

@@ -32,6 +32,11 @@ export interface EnvelopeSql {
   unnest: string;
   /** SQL for the value at `steps` of an event (`ev`), as JSON or as text. */
   value(steps: readonly string[], want: Mode): string;
+  /**
+   * SQL for the text of the JSON value at `steps` as the JavaScript projector reads it (`textOf`),
+   * where the envelope has computed it already; `undefined` where it has not.
+   */
+  text?(steps: readonly string[]): string | undefined;
   /** True on a row (`ev`) that holds no event. */
   noEvent: string;
 }

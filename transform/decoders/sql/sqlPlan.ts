@@ -255,15 +255,17 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
   const envelope = envelopeDef.sql(source, tree);
   // The events' leaves: each distinct (path, mode) becomes one column of the events table.
   const leaves = new Map<string, { alias: string; sql: string }>();
-  const leaf = (path: string, want: Mode): string => {
-    const id = `${want}:${path}`;
+  const column = (id: string, sql: () => string): string => {
     let l = leaves.get(id);
     if (l === undefined) {
-      l = { alias: `l${leaves.size}`, sql: envelope.value(path.split('.'), want) };
+      l = { alias: `l${leaves.size}`, sql: sql() };
       leaves.set(id, l);
     }
     return q(l.alias);
   };
+  const leaf = (path: string, want: Mode) =>
+    column(`${want}:${path}`, () => envelope.value(path.split('.'), want));
+  const textLeaf = (path: string, sql: string) => column(`text:${path}`, () => sql);
   const guardedLeaf = (path: string, want: Mode): string => {
     const steps = path.split('.');
     const cut = wholePrefix(tree, steps);
@@ -307,10 +309,17 @@ export function compileSqlPlan(source: SourceDefinition): SqlPlan {
       // (CASE evaluates a branch for its rows alone), not parsed out of every event.
       const x = alt.when === undefined ? leaf(alt.path, mode) : guardedLeaf(alt.path, mode);
       const cond = Object.entries(alt.when ?? {}).map(([p, v]) => oneOf(p, Array.isArray(v) ? v : [v]));
+      const encoded = encode(col.type, alt.as, x, mode, prepare, timeFormat);
+      // Text the envelope has already computed (CloudWatch's unescaped message) is not made twice.
+      const known =
+        col.type === 'string' && alt.as === 'value' && mode === 'json' && alt.when === undefined
+          ? envelope.text?.(alt.path.split('.'))
+          : undefined;
+      if (known !== undefined) encoded.value = textLeaf(alt.path, known);
       return {
         when: [...cond, `${x} IS NOT NULL`].join(' AND '),
         conditional: cond.length > 0,
-        ...encode(col.type, alt.as, x, mode, prepare, timeFormat),
+        ...encoded,
       };
     });
     const isTime = col.type === 'timestamp' && col.path === rr.time.path && (col.as ?? 'value') === 'value';
