@@ -29,8 +29,9 @@ export function extractPredicate(extract: ExtractDef): string {
  * Writes the extracts of finished readready files: for each output whose table has extracts, one
  * Parquet file per extract with the output's matching rows, the same day and chunk (so it is
  * published under the same name, and a re-run overwrites it like its readready file). An extract
- * with no matching row writes no file. DuckDB reads back only the condition columns of the output
- * to find the rows, so an extract costs little beside the output's own write.
+ * with no matching row writes no file. The rows come from the chunk's temporary tables while they
+ * last (`rowsFrom`), else from the output read back (DuckDB reads only the condition columns to find
+ * them), so an extract costs little beside the output's own write.
  */
 export async function writeExtracts(
   duck: DuckDBConnection,
@@ -42,17 +43,25 @@ export async function writeExtracts(
   for (const o of outputs) {
     for (const e of extracts.get(o.table) ?? []) {
       const localPath = join(dirname(o.localPath), `${e.table}-${o.calendarday}-${o.chunk}.parquet`);
+      const rows = o.rowsFrom ?? `SELECT * FROM read_parquet(${literalFilePath(o.localPath)})`;
       const copied = await duck.runAndReadAll(
-        `COPY (SELECT * FROM read_parquet(${literalFilePath(o.localPath)}) WHERE ${extractPredicate(e)}) ` +
+        `COPY (SELECT * FROM (${rows}) WHERE ${extractPredicate(e)}) ` +
           `TO ${quoteLiteral(localPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${opts.rowGroupSize ?? 40_960})`,
       );
-      const rows = Number(copied.getRows()[0]?.[0] ?? 0);
-      if (rows === 0) {
+      const count = Number(copied.getRows()[0]?.[0] ?? 0);
+      if (count === 0) {
         await rm(localPath, { force: true });
         continue;
       }
       const bytes = (await stat(localPath)).size;
-      written.push({ table: e.table, calendarday: o.calendarday, chunk: o.chunk, localPath, rows, bytes });
+      written.push({
+        table: e.table,
+        calendarday: o.calendarday,
+        chunk: o.chunk,
+        localPath,
+        rows: count,
+        bytes,
+      });
     }
   }
   return written;

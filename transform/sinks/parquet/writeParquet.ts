@@ -16,6 +16,12 @@ export interface ParquetOutput {
   localPath: string;
   rows: number;
   bytes: number;
+  /**
+   * A `SELECT` of exactly this output's rows from the chunk's temporary tables, when they all came
+   * from there (no spool): valid until the sink drops those tables. Extracts read it instead of
+   * reading the Parquet file back.
+   */
+  rowsFrom?: string;
 }
 
 interface Group {
@@ -81,8 +87,9 @@ export async function writeParquet(
           `maximum_object_size = ${maxObject})`,
       );
     }
+    const rowsFrom = parts.join(' UNION ALL ');
     await duck.run(
-      `COPY (${parts.join(' UNION ALL ')}) TO ${quoteLiteral(localPath)} ` +
+      `COPY (${rowsFrom}) TO ${quoteLiteral(localPath)} ` +
         // The writer holds a whole row group: 40,960 rows keeps that near 50 MB for CloudTrail-sized
         // rows (122,880, DuckDB's default, took a 300 MB file's run from 540 MB to 840 MB peak).
         `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${opts.rowGroupSize ?? 40_960})`,
@@ -95,6 +102,7 @@ export async function writeParquet(
       localPath,
       rows: files.reduce((n, f) => n + f.rows, 0) + sql.reduce((n, s) => n + s.rows, 0),
       bytes: (await stat(localPath)).size,
+      ...(files.length === 0 ? { rowsFrom } : {}),
     });
   }
   return outputs;
