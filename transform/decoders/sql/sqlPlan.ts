@@ -89,9 +89,11 @@ const STRING_ARRAY = quoteLiteral('\\[("([^"\\\\]|\\\\.)*"(,"([^"\\\\]|\\\\.)*")
 
 /** Whether text DuckDB made of a JSON value read as VARCHAR may differ from the JavaScript projector's. */
 const riskyText = (x: string) =>
-  // By the first byte: `-` or a digit (below ':', from '-' up: '.' and '/' fail the pattern too),
-  // `[` or `{`; anything else (letters above all) is text as it stands.
-  `coalesce(CASE WHEN ${x} < ':' THEN ${x} >= '-' AND regexp_full_match(${x}, ${RISKY_NUMBER_TEXT})
+  // By the first byte: `-` or a digit, `[` or `{`; anything else (letters above all) is text as it
+  // stands. Every risky number has a `.` or an `e`, so plain digits (account ids, CloudWatch event
+  // ids) need no pattern. CASE, not AND: DuckDB evaluates both sides of an AND on every row.
+  `coalesce(CASE WHEN (${x} >= '0' AND ${x} < ':') OR ${opensWith(x, '-')}
+      THEN CASE WHEN contains(${x}, '.') OR contains(${x}, 'e') THEN regexp_full_match(${x}, ${RISKY_NUMBER_TEXT}) ELSE false END
     WHEN ${opensWith(x, '{')} OR ${opensWith(x, '[')} THEN regexp_matches(${x}, ${RISKY_JSON})
     ELSE false END, false)`;
 
