@@ -168,6 +168,42 @@ describe('one bad value quarantines its event, never the batch', () => {
     expect(duck.summary.totals).toMatchObject({ eventsIn: 2, rows: 1, quarantinedByReason: { bad_time: 1 } });
   });
 
+  it('a CloudWatch timestamp is read as JavaScript reads it, whatever its JSON form', async () => {
+    // One file per form. JavaScript takes any integral number (`1.79352090900e12`, `-0`) and
+    // nothing else; DuckDB keeps only plain integers itself and sets the other forms aside.
+    const forms = [
+      '1793520909000',
+      '1.793520909e12',
+      '1793520909000.0',
+      '-0',
+      '1793520909000.5',
+      '"1793520909000"',
+      'true',
+    ];
+    const files = forms.map((t, i) => {
+      const doc = JSON.stringify(lambdaLogs([{ id: `${i}`, timestamp: 'TS', message: 'x' }])).replace(
+        '"TS"',
+        t,
+      );
+      const key = `cloudwatch/2026/11/01/08/stream-1-2026-11-01-08-15-02-${i}f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
+      return { key, body: gzipSync(doc) };
+    });
+    const { duck, js } = await both(files);
+    expect(duck.summary.totals).toMatchObject({ eventsIn: 7, rows: 4, quarantinedByReason: { bad_time: 3 } });
+    const sql =
+      'SELECT logeventid, CAST(eventtime AS VARCHAR) AS t FROM from_cloudwatch_readready ORDER BY logeventid';
+    const expected = [
+      { logeventid: '0', t: '2026-11-01 08:15:09' },
+      { logeventid: '1', t: '2026-11-01 08:15:09' },
+      { logeventid: '2', t: '2026-11-01 08:15:09' },
+      { logeventid: '3', t: '1970-01-01 00:00:00' },
+    ];
+    expect(await queryRows(duck.lake, sql)).toEqual(expected);
+    expect(await queryRows(js.lake, sql)).toEqual(expected);
+    // Only the integers stay with DuckDB (its JSON reader makes `-0` the integer 0).
+    expect(duck.summary.stages.exactFallbackFiles).toBe(forms.length - 2);
+  });
+
   it('requestParameters nested 100,000 deep is kept whole, with the same text in both engines', async () => {
     const depth = 100_000;
     const record = ctRecord();

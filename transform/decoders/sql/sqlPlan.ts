@@ -122,9 +122,14 @@ function timestampOf(x: string, mode: Mode, format?: TimeFormat): string {
     return `CASE WHEN regexp_full_match(${x}, ${ISO_UTC})
       THEN date_trunc('millisecond', TRY_CAST(replace(replace(${x}, 'T', ' '), 'Z', '') AS TIMESTAMP)) END`;
   }
-  const epoch = `WHEN json_type(${x}) IN ('BIGINT', 'UBIGINT') AND TRY_CAST(${x} AS BIGINT) BETWEEN ${MIN_EPOCH_MS} AND ${MAX_EPOCH_MS}
-      THEN make_timestamp(CAST(${x} AS BIGINT) * 1000)`;
-  const iso = `WHEN json_type(${x}) = 'VARCHAR' AND regexp_full_match(json_extract_string(${x}, '$'), ${ISO_UTC})
+  // An integer's JSON text is its digits: the cast back to text must give the same text, which
+  // rules out what the cast would take leniently (`1.5`, `1e3`, `-0`, a quoted string) without
+  // json_type parsing every value.
+  const text = `CAST(${x} AS VARCHAR)`;
+  const ms = `TRY_CAST(${text} AS BIGINT)`;
+  const epoch = `WHEN ${ms} BETWEEN ${MIN_EPOCH_MS} AND ${MAX_EPOCH_MS} AND CAST(${ms} AS VARCHAR) = ${text}
+      THEN make_timestamp(${ms} * 1000)`;
+  const iso = `WHEN ${isJsonString(x)} AND regexp_full_match(json_extract_string(${x}, '$'), ${ISO_UTC})
       THEN date_trunc('millisecond', TRY_CAST(replace(replace(json_extract_string(${x}, '$'), 'T', ' '), 'Z', '') AS TIMESTAMP))`;
   return `CASE ${format === 'iso8601' ? '' : epoch} ${format === 'epoch_millis' ? '' : iso} END`;
 }
