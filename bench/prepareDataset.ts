@@ -37,8 +37,11 @@ export interface Dataset {
   summary: DatasetSummary;
 }
 
+/** Bumped whenever the generator's output changes, so a cached data set of an older one is made again. */
+const INDEX_VERSION = 2;
+
 interface DatasetIndex {
-  version: 1;
+  version: number;
   options: DatasetOptions;
   generateMs: number;
   files: DatasetFile[];
@@ -134,8 +137,9 @@ function summarise(
 export async function prepareDataset(cacheDir: string, options: DatasetOptions): Promise<Dataset> {
   const dir = join(cacheDir, datasetName(options));
   const indexPath = join(dir, INDEX);
-  if (existsSync(indexPath)) {
-    const index = await readGzipJson<DatasetIndex>(indexPath);
+  const cached = existsSync(indexPath) ? await readGzipJson<DatasetIndex>(indexPath) : undefined;
+  if (cached?.version === INDEX_VERSION) {
+    const index = cached;
     const manifest = await readGzipJson<GeneratedManifest>(join(dir, MANIFEST));
     const summary = summarise(dir, options, manifest, index.files, false, index.generateMs);
     return { dir, options, manifest, files: index.files, summary };
@@ -153,7 +157,7 @@ export async function prepareDataset(cacheDir: string, options: DatasetOptions):
   await writeGzipJson(join(dir, MANIFEST), manifest);
   await rm(join(dir, PLAIN_MANIFEST), { force: true });
   const files = await indexFiles(dir, manifest);
-  const index: DatasetIndex = { version: 1, options, generateMs, files };
+  const index: DatasetIndex = { version: INDEX_VERSION, options, generateMs, files };
   await writeGzipJson(indexPath, index);
   return {
     dir,

@@ -1,4 +1,4 @@
-import { controlEnvelope, dataEnvelope, type LogEvent, logEventId } from './envelope.ts';
+import { controlEnvelope, dataEnvelope, type LogEvent, logEventIds } from './envelope.ts';
 import { FILLER_GROUPS } from './fillerMessages.ts';
 import { gzipMembers } from './gzip.ts';
 import { firehoseKey } from './keys.ts';
@@ -107,7 +107,7 @@ function sessionEnvelopes(options: ResolvedOptions, rng: Prng, logs: readonly Pe
       events = [];
       bySession.set(plan, events);
     }
-    events.push({ id: logEventId(lineRng), timestamp: log.ms, message: sessionMessage(plan, log.ms, lines) });
+    events.push({ id: '', timestamp: log.ms, message: sessionMessage(plan, log.ms, lines) });
   }
   const out: Envelope[] = [];
   for (const [plan, events] of bySession) {
@@ -115,6 +115,13 @@ function sessionEnvelopes(options: ResolvedOptions, rng: Prng, logs: readonly Pe
     const cut = events.length > 2 && rng.chance(0.4) ? rng.int(1, events.length - 1) : events.length;
     for (const part of [events.slice(0, cut), events.slice(cut)]) {
       if (part.length === 0) continue;
+      const ids = logEventIds(
+        rng,
+        part.map((e) => e.timestamp),
+      );
+      part.forEach((e, i) => {
+        e.id = ids[i] as string;
+      });
       out.push({
         ms: (part[0] as LogEvent).timestamp,
         json: dataEnvelope(plan.account.id, options.sessionLogGroup, plan.sessionId, 'ssm-to-firehose', part),
@@ -146,8 +153,9 @@ export function fillerEnvelopes(
     for (let i = 0; i < size; i++) times.push(start + Math.floor(rng.next() * (end - start)));
     times.sort((a, b) => a - b);
     const first = times[0] as number;
-    const events: LogEvent[] = times.map((ms) => ({
-      id: logEventId(rng),
+    const ids = logEventIds(rng, times);
+    const events: LogEvent[] = times.map((ms, i) => ({
+      id: ids[i] as string,
       timestamp: ms,
       message: group.message(rng, ms),
     }));

@@ -7,9 +7,16 @@ export interface LogEvent {
   message: string;
 }
 
-/** A CloudWatch log event id: 56 decimal digits, as CloudWatch Logs writes them. */
-export function logEventId(rng: Prng): string {
-  return `3${rng.digits(55)}`;
+/**
+ * The ids of log events delivered together, in order: 56 decimal digits, as CloudWatch Logs writes
+ * them. An id is the event's time in milliseconds above its low 144 bits, and the events of one
+ * delivery count up from a random start in those bits: AWS's own example ids decode so (the time
+ * above bit 144, consecutive ids for consecutive events), so ids share leading digits like real
+ * ones instead of being 56 random digits.
+ */
+export function logEventIds(rng: Prng, timestamps: readonly number[]): string[] {
+  const start = BigInt(`0x${rng.hex(30)}`);
+  return timestamps.map((ms, i) => ((BigInt(ms) << 144n) + start + BigInt(i)).toString());
 }
 
 /** The JSON text of a `DATA_MESSAGE` envelope. */

@@ -311,6 +311,15 @@ describe('generate', () => {
     for (const e of data) {
       expect(e.owner).toMatch(/^\d{12}$/);
       for (const ev of e.logEvents) expect(ev.id).toMatch(/^\d{56}$/);
+      // The time in milliseconds above bit 144, and the events of one delivery one apart below it.
+      const ids = e.logEvents.map((ev) => BigInt(ev.id));
+      e.logEvents.forEach((ev, i) => {
+        expect(ids[i]! >> 144n).toBe(BigInt(ev.timestamp));
+        if (i > 0)
+          expect(ids[i]! - ids[i - 1]!).toBe(
+            (BigInt(ev.timestamp - e.logEvents[i - 1]!.timestamp) << 144n) + 1n,
+          );
+      });
     }
   });
 
