@@ -206,7 +206,9 @@ async function benchSize(size: SizeSpec, ctx: SizeContext): Promise<SizeResult> 
           kind: 'loglake',
           lakeDir: await copyLake(templates[source], dir),
           workers,
-          writerThreads: workers,
+          // One core: one DuckDB thread. More: DuckDB's threads as loglake sizes them for its lanes
+          // (lake/duckThreads.ts), as a deployment with `workers` set gets them.
+          writerThreads: workers === 1 ? 1 : 0,
         }));
         const run = toRun('loglake', source, workers, dataset, r);
         log(describe(run));
@@ -407,7 +409,8 @@ export async function runBench(
         'that process\u2019s maxRSS (Node, DuckDB and worker threads together).',
       'One core: loglake threads=1 (its default DuckDB engine, and its JavaScript decoder for the files DuckDB sets aside, on one ' +
         'DuckDB thread and one decode thread) against DuckDB threads=1. loglake reads and sniffs files on Node\u2019s thread pool, so it ' +
-        'can use a little more than one core: compare events per CPU-second too.',
+        'can use a little more than one core: compare events per CPU-second too. Several cores: loglake workers=N (N lanes, ' +
+        'each on its own DuckDB connection, DuckDB’s threads sized beside them) against DuckDB threads=N.',
       `Queries run in one DuckDB with threads=${opts.cores} for both sides, the fastest of ${opts.queryRuns} runs each; raw scans ` +
         'every raw file (no partition pruning), readready prunes by calendarday.',
       ...(machine.loadAverage[0]! > 0.5

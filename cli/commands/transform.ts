@@ -61,14 +61,18 @@ export const transform: Command = {
     ...DECODER_NAMES.map((name) => `                    ${name}: ${DECODERS[name].summary}`),
   ],
   options: { 'max-files': { type: 'string' }, workers: { type: 'string' }, engine: { type: 'string' } },
-  async run({ values, io, openLake }) {
-    const lake = await openLake();
+  async run({ values, io, config, openLake }) {
+    const base = config();
+    const workers = Math.max(1, intOption(values, 'workers', base.transform.workers));
+    const engine = engineOption(values.engine) ?? base.transform.engine;
+    // Opened with the flags' lanes, so DuckDB's threads are sized for them (lake/duckThreads.ts).
+    const lake = await openLake({ ...base, transform: { ...base.transform, workers, engine } });
     try {
       const bar = progress(io, 'transform');
       const summary = await runTransform(lake, {
         maxFiles: intOption(values, 'max-files', lake.config.transform.maxFiles),
-        workers: Math.max(1, intOption(values, 'workers', lake.config.transform.workers)),
-        engine: engineOption(values.engine),
+        workers,
+        engine,
         onProgress: bar.update,
       });
       bar.end();

@@ -1,8 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
+import { transformThreads } from '../duckThreads.ts';
 import { openDuckDB } from '../embedded/duckdbFile.ts';
 import { ConfigError } from '../errors.ts';
 import { ensureTables, type Lake, refreshLiveConfig } from '../lake.ts';
@@ -77,11 +78,10 @@ export async function openAwsLake(
     legacyBucket: buckets.raw,
     ...opts.ledger,
   });
-  const threads = config.transform.writerThreads || availableParallelism();
   const tmpDir = await mkdtemp(join(tmpdir(), 'loglake-'));
   // An in-memory DuckDB spills to `.tmp` in the working folder by default, which Lambda cannot write.
   const { instance, connection } = await openDuckDB(':memory:', {
-    threads: String(threads),
+    threads: String(transformThreads(config)),
     memory_limit: '1GB',
     temp_directory: join(tmpDir, 'duckdb'),
   });

@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SourceDefinition } from '../../sources/loader.ts';
 import type { LoglakeConfig } from '../config.ts';
+import { queryThreads, transformThreads } from '../duckThreads.ts';
 import { ensureTables, type Lake, refreshLiveConfig } from '../lake.ts';
 import { LIVE_CONFIG_KEY, LiveConfigStore } from '../liveConfig.ts';
 import { readPublished } from '../publishedFiles.ts';
@@ -30,10 +30,9 @@ export async function openEmbeddedLake(
   opts: { onCatalogWait?: (message: string) => void } = {},
 ): Promise<Lake> {
   const dir = resolve(config.embedded.dir);
-  const threads = config.transform.writerThreads || availableParallelism();
   // Transform and queries run on an in-memory DuckDB; the catalog file is held per operation only.
   const { instance, connection } = await openDuckDB(':memory:', {
-    threads: String(threads),
+    threads: String(transformThreads(config)),
     memory_limit: '1GB',
     temp_directory: join(dir, 'tmp', 'duckdb'),
   });
@@ -104,7 +103,7 @@ export async function openEmbeddedLake(
       );
       return DuckDBQueryEngine.open(
         { ...published, paths },
-        { threads, tempDirectory: join(dir, 'tmp', 'query') },
+        { threads: queryThreads(config), tempDirectory: join(dir, 'tmp', 'query') },
       );
     },
     close: async () => {
