@@ -144,7 +144,7 @@ export const configSchema = z
         prefetch: z.number().int().positive().default(8),
         /** Parallelism: lanes of the `duckdb` engine (chunks decoded side by side, one DuckDB connection each), worker threads of `js`; 1 decodes one chunk at a time. */
         workers: z.number().int().positive().default(1),
-        /** DuckDB threads (the SQL engine and the Parquet writer); 0 means all cores. */
+        /** DuckDB threads of transform (the SQL engine and the Parquet writer); 0 sizes them beside the lanes: cores − workers + 1 (lake/duckThreads.ts). Queries get every core. */
         writerThreads: z.number().int().min(0).default(0),
         /** Which decoder does the bulk (transform/decoders/): `duckdb`, SQL generated from the source definitions; `js`, the JavaScript decoder. */
         engine: z.enum(TRANSFORM_ENGINES).default('duckdb'),

@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { literalFilePath } from '../../../lake/duckPaths.ts';
 import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
 import type { SourceDefinition } from '../../../sources/loader.ts';
-import type { ParquetOutput } from './writeParquet.ts';
+import { type ParquetOutput, parquetOptions } from './writeParquet.ts';
 
 /** An extract table of a readready table (`readready.extracts` of its source). */
 export type ExtractDef = SourceDefinition['readready']['extracts'][number];
@@ -46,7 +46,7 @@ export async function writeExtracts(
       const rows = o.rowsFrom ?? `SELECT * FROM read_parquet(${literalFilePath(o.localPath)})`;
       const copied = await duck.runAndReadAll(
         `COPY (SELECT * FROM (${rows}) WHERE ${extractPredicate(e)}) ` +
-          `TO ${quoteLiteral(localPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${opts.rowGroupSize ?? 40_960})`,
+          `TO ${quoteLiteral(localPath)} ${parquetOptions(opts.rowGroupSize)}`,
       );
       const count = Number(copied.getRows()[0]?.[0] ?? 0);
       if (count === 0) {
