@@ -8,6 +8,7 @@ import type { Catalog, Claim, LandedFile, ObjectStore, ReadOnlyObjectStore } fro
 import type { RunManifest } from '../lake/runManifest.ts';
 import type { SourceDefinition } from '../sources/loader.ts';
 import { emptyStages, RunAccount, timed } from './accounting.ts';
+import { cutChunks } from './cutChunks.ts';
 import { type ChunkDecoder, type ChunkOutcome, DECODERS } from './decoders/index.ts';
 import { inLanes, type Lane } from './inLanes.ts';
 import { landedFileReader } from './readLandedFile.ts';
@@ -110,7 +111,7 @@ export async function transformBatch(
     storeOf,
     maxRawObjectBytes,
   });
-  const chunks = Math.max(1, Math.ceil(claim.files.length / chunkFiles));
+  const { count: chunks, size } = cutChunks(claim.files.length, chunkFiles);
   const decoders: ChunkDecoder[] = [];
   let done = 0;
   const onFile = (o: ChunkOutcome) => {
@@ -137,7 +138,7 @@ export async function transformBatch(
     decoders.push(decoder);
     // Lane i takes chunks i, i + lanes, …: fixed, so a re-run cuts and names them the same way.
     for (let chunk = index; chunk < chunks && !stop(); chunk += lanes) {
-      const files = claim.files.slice(chunk * chunkFiles, (chunk + 1) * chunkFiles);
+      const files = claim.files.slice(chunk * size, (chunk + 1) * size);
       const rows = await decoder.decode(files, { index: chunk, last: chunk + lanes >= chunks }, onFile);
       writing = writing.then(() => timed(stages, 'parquetMs', () => output.write(rows, chunk)));
       // Surface a failure at the lane's final await, not as an unhandled rejection.
