@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../cli/commands/index.ts';
+import { transform } from '../../cli/commands/transform.ts';
 import type { CliIO } from '../../cli/io.ts';
 import { main } from '../../cli/main.ts';
+import { configSchema, type LoglakeConfig } from '../../lake/config.ts';
 
 function capture(): CliIO & { outLines: string[]; errLines: string[] } {
   const outLines: string[] = [];
@@ -37,6 +39,23 @@ describe('loglake CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`^usage: loglake ${name}`));
     expect(r.out).toContain('--config');
+  });
+
+  it('transform opens the lake with its --workers and --engine, so DuckDB is sized for the lanes', async () => {
+    const opened: LoglakeConfig[] = [];
+    const base = configSchema.parse({ mode: 'embedded', embedded: { dir: join(work, 'lake') } });
+    const run = transform.run({
+      values: { workers: '2', engine: 'js' },
+      positionals: [],
+      io: capture(),
+      config: () => base,
+      openLake: async (c) => {
+        opened.push(c ?? base);
+        throw new Error('opened');
+      },
+    });
+    await expect(run).rejects.toThrow('opened');
+    expect(opened.map((c) => [c.transform.workers, c.transform.engine])).toEqual([[2, 'js']]);
   });
 
   it('fails with a one-line reason and a non-zero exit', async () => {
