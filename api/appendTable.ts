@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DUCK_TYPES } from '../lake/duckTypes.ts';
 import { LoglakeError } from '../lake/errors.ts';
 import type { Lake } from '../lake/lake.ts';
+import { parquetOptions } from '../lake/parquetOptions.ts';
 import type { ColumnDef, TableDef } from '../lake/ports.ts';
 import { APPEND_ONLY_LAYER } from '../lake/publishedFiles.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
@@ -79,7 +80,7 @@ export class AppendTable {
     });
     try {
       await this.lake.duck.run(
-        `COPY (${selects.join(' UNION ALL ')}) TO ${quoteLiteral(local)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (${selects.join(' UNION ALL ')}) TO ${quoteLiteral(local)} ${parquetOptions()}`,
         params,
       );
       await this.lake.readready.putFile(key, local, { contentType: 'application/vnd.apache.parquet' });

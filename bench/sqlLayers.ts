@@ -15,10 +15,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { literalFilePath } from '../lake/duckPaths.ts';
+import { parquetOptions } from '../lake/parquetOptions.ts';
 import { quoteLiteral } from '../lake/sqlQuote.ts';
 import { loadSources } from '../sources/loader.ts';
 import { compileSqlPlan } from '../transform/decoders/sql/sqlPlan.ts';
-import { parquetOptions } from '../transform/sinks/parquet/writeParquet.ts';
+import { TRANSFORM_PARQUET } from '../transform/sinks/parquet/writeParquet.ts';
 import { nativeSelect } from './nativeSql.ts';
 import { DEFAULT_DATASET, goodKeys, prepareDataset } from './prepareDataset.ts';
 import { BENCH_DIR } from './runBench.ts';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
       );
     }
     // loglake's COPYs with transform's own options; native's with DuckDB's defaults, as the bench runs it.
-    const parquet = (to: string) => `TO ${quoteLiteral(to)} ${parquetOptions()}`;
+    const parquet = (to: string) => `TO ${quoteLiteral(to)} ${parquetOptions(TRANSFORM_PARQUET)}`;
     const columns = `* EXCLUDE (file, doc_control, doc_unknown, filtered, bad, calendarday)`;
     const table = await cpu(`CREATE OR REPLACE TEMP TABLE layers_rows AS ${ours}`);
     const copy = await cpu(`COPY (SELECT ${columns} FROM layers_rows) ${parquet(`${out}-a.parquet`)}`);
@@ -116,12 +117,12 @@ async function main(): Promise<void> {
       'loglake, hypothetical: direct COPY partitioned by state and day',
       await cpu(
         `COPY (SELECT * EXCLUDE (file, doc_control, doc_unknown, filtered, bad), ${byState} AS _state FROM (${ours})) ` +
-          `TO ${quoteLiteral(`${out}-d`)} ${parquetOptions().replace(/\)$/, ', PARTITION_BY (_state, calendarday), OVERWRITE)')}`,
+          `TO ${quoteLiteral(`${out}-d`)} ${parquetOptions({ ...TRANSFORM_PARQUET, partitionBy: ['_state', 'calendarday'], overwrite: true })}`,
       ),
     );
     line(
       'native: COPY',
-      await cpu(`COPY (${native}) TO ${quoteLiteral(`${out}-c.parquet`)} (FORMAT parquet, COMPRESSION zstd)`),
+      await cpu(`COPY (${native}) TO ${quoteLiteral(`${out}-c.parquet`)} ${parquetOptions()}`),
     );
   } finally {
     duck.closeSync();

@@ -12,6 +12,7 @@ import {
   generationOfLocation,
   listGeneration,
 } from '../lake/generations.ts';
+import { parquetOptions } from '../lake/parquetOptions.ts';
 import type { Catalog, ObjectStore } from '../lake/ports.ts';
 import { quoteIdent } from '../lake/sqlQuote.ts';
 import { carryOver } from './carryOver.ts';
@@ -224,10 +225,12 @@ export async function mergeFiles(
       sortBy.length > 0 ? ` ORDER BY ${sortBy.map((c) => `${quoteIdent(c)} NULLS LAST`).join(', ')}` : '';
     await ctx.duck.run(
       `COPY (SELECT * FROM ${source}${filter}${order}) TO ${literalFilePath(out)} ` +
-        `(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${zstdLevel}, ` +
-        `FILE_SIZE_BYTES ${Math.max(1, Math.floor(targetBytes))}, ` +
-        `ROW_GROUP_SIZE ${Math.max(1, Math.floor(rowGroupRows))}, ` +
-        `FILENAME_PATTERN 'part_{i}')`,
+        parquetOptions({
+          zstdLevel,
+          fileSizeBytes: targetBytes,
+          rowGroupSize: rowGroupRows,
+          filenamePattern: 'part_{i}',
+        }),
     );
     const outputs = (await readdir(out)).filter((n) => n.endsWith('.parquet')).sort(byIndex);
     const rowsOut =

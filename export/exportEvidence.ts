@@ -12,6 +12,7 @@ import {
 } from '../lake/embedded/lakeObjects.ts';
 import { LoglakeError } from '../lake/errors.ts';
 import type { Lake } from '../lake/lake.ts';
+import { parquetOptions } from '../lake/parquetOptions.ts';
 import { readPublished } from '../lake/publishedFiles.ts';
 import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
 import { createViewSql, viewsFor } from '../lake/views.ts';
@@ -154,7 +155,7 @@ export async function exportEvidence(lake: Lake, opts: ExportOptions): Promise<E
       if (!asDatabase) {
         for (const n of [...tableNames, 'loglake_runs', 'loglake_run_files']) {
           const file = join(staging, `${n}.parquet`);
-          await db.run(`COPY ${quoteIdent(n)} TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`);
+          await db.run(`COPY ${quoteIdent(n)} TO ${quoteLiteral(file)} ${parquetOptions()}`);
         }
       }
       await db.run('CHECKPOINT');

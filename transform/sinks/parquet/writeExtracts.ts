@@ -2,9 +2,10 @@ import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { literalFilePath } from '../../../lake/duckPaths.ts';
+import { parquetOptions } from '../../../lake/parquetOptions.ts';
 import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
 import type { SourceDefinition } from '../../../sources/loader.ts';
-import { type ParquetOutput, parquetOptions } from './writeParquet.ts';
+import { type ParquetOutput, TRANSFORM_PARQUET } from './writeParquet.ts';
 
 /** An extract table of a readready table (`readready.extracts` of its source). */
 export type ExtractDef = SourceDefinition['readready']['extracts'][number];
@@ -46,7 +47,7 @@ export async function writeExtracts(
       const rows = o.rowsFrom ?? `SELECT * FROM read_parquet(${literalFilePath(o.localPath)})`;
       const copied = await duck.runAndReadAll(
         `COPY (SELECT * FROM (${rows}) WHERE ${extractPredicate(e)}) ` +
-          `TO ${quoteLiteral(localPath)} ${parquetOptions(opts.rowGroupSize)}`,
+          `TO ${quoteLiteral(localPath)} ${parquetOptions({ ...TRANSFORM_PARQUET, rowGroupSize: opts.rowGroupSize ?? TRANSFORM_PARQUET.rowGroupSize })}`,
       );
       const count = Number(copied.getRows()[0]?.[0] ?? 0);
       if (count === 0) {

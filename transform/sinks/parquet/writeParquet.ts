@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { literalFilePath } from '../../../lake/duckPaths.ts';
 import { DUCK_TYPES } from '../../../lake/duckTypes.ts';
+import { type ParquetWrite, parquetOptions } from '../../../lake/parquetOptions.ts';
 import type { ColumnType } from '../../../lake/ports.ts';
 import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
 import type { SqlRows } from '../../decoders/chunkDecoder.ts';
@@ -25,15 +26,13 @@ export interface ParquetOutput {
 }
 
 /**
- * The `COPY` options of transform's Parquet files. ZSTD level 1: on the bench's chunks it took 55–80%
- * of the CPU time of DuckDB's default level (3) and its files came out no larger (CloudWatch's 7%
- * smaller, within 1% of level 9); compaction rewrites a day's files at its own level anyway. The
- * writer holds a whole row group: 40,960 rows keeps that near 50 MB for CloudTrail-sized rows
- * (122,880, DuckDB's default, took a 300 MB file's run from 540 MB to 840 MB peak).
+ * How transform writes its Parquet files. ZSTD level 1: on the bench's chunks it took 55–80% of the
+ * CPU time of DuckDB's default level (3) and its files came out no larger (CloudWatch's 7% smaller,
+ * within 1% of level 9); compaction rewrites a day's files at its own level anyway. The writer
+ * holds a whole row group: 40,960 rows keeps that near 50 MB for CloudTrail-sized rows (122,880,
+ * DuckDB's default, took a 300 MB file's run from 540 MB to 840 MB peak).
  */
-export function parquetOptions(rowGroupSize = 40_960): string {
-  return `(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${rowGroupSize})`;
-}
+export const TRANSFORM_PARQUET = { zstdLevel: 1, rowGroupSize: 40_960 } as const satisfies ParquetWrite;
 
 interface Group {
   table: string;
@@ -99,7 +98,9 @@ export async function writeParquet(
       );
     }
     const rowsFrom = parts.join(' UNION ALL ');
-    await duck.run(`COPY (${rowsFrom}) TO ${quoteLiteral(localPath)} ${parquetOptions(opts.rowGroupSize)}`);
+    await duck.run(
+      `COPY (${rowsFrom}) TO ${quoteLiteral(localPath)} ${parquetOptions({ ...TRANSFORM_PARQUET, rowGroupSize: opts.rowGroupSize ?? TRANSFORM_PARQUET.rowGroupSize })}`,
+    );
     for (const f of files) await rm(f.path, { force: true });
     outputs.push({
       table,
