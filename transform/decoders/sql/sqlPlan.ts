@@ -105,7 +105,7 @@ const riskyText = (x: string) =>
  */
 const riskyJson = (x: string) => {
   const t = `CAST(${x} AS VARCHAR)`;
-  return `coalesce(CASE WHEN ${opensWith(t, '"')} THEN false
+  return `coalesce(CASE WHEN ${isJsonString(x)} THEN false
     WHEN ${opensWith(t, '{')} OR ${opensWith(t, '[')} THEN regexp_matches(${t}, ${RISKY_JSON})
     WHEN ${t} IN ('true', 'false', 'null') THEN false
     ELSE NOT regexp_full_match(${t}, '0|-?[1-9][0-9]{0,17}') END, true)`;
@@ -155,8 +155,8 @@ function encode(
       `CASE WHEN ${opensWith(t, '[')} THEN from_json(${x}, '["VARCHAR"]') END`,
     );
     return {
-      value: `CASE WHEN ${opensWith(t, '"')} THEN json_extract_string(${x}, '$') WHEN ${opensWith(t, '[')} THEN array_to_string(${asText}, chr(10)) END`,
-      bad: `NOT coalesce(${opensWith(t, '"')} OR (${opensWith(t, '[')} AND regexp_full_match(${t}, ${STRING_ARRAY})), false)`,
+      value: `CASE WHEN ${isJsonString(x)} THEN json_extract_string(${x}, '$') WHEN ${opensWith(t, '[')} THEN array_to_string(${asText}, chr(10)) END`,
+      bad: `NOT coalesce(${isJsonString(x)} OR (${opensWith(t, '[')} AND regexp_full_match(${t}, ${STRING_ARRAY})), false)`,
     };
   }
   if (type === 'string') {
