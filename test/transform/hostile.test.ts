@@ -423,7 +423,7 @@ describe('reasons never quote the input', () => {
     const [q] = duck.summary.runs.flatMap((r) => r.quarantinedFiles);
     expect(q?.reason).toBe('invalid_json');
     expect(q?.message).not.toContain('hunter2');
-    const text = '{"Records":[' + JSON.stringify(ctRecord({ userAgent: 'sekrit-token' })) + ' sekrit-token]}';
+    const text = `{"Records":[${JSON.stringify(ctRecord({ userAgent: 'sekrit-token' }))} sekrit-token]}`;
     const { duck: d2 } = await both([{ key: ctKey('secret2'), body: gzipSync(text) }]);
     const [q2] = d2.summary.runs.flatMap((r) => r.quarantinedFiles);
     expect(q2?.reason).toBe('invalid_json');

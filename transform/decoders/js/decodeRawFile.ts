@@ -2,7 +2,7 @@ import { DecodeError, type QuarantineReason } from '../../../lake/errors.ts';
 import type { FileCounts } from '../../../lake/runManifest.ts';
 import type { SourceDefinition } from '../../../sources/loader.ts';
 import { type EventQuarantine, FileDecoder } from './decodeFile.ts';
-import { decompress, decompressStream } from './decompress.ts';
+import { decompress, decompressStream, gzipSizeHint } from './decompress.ts';
 import type { Projector } from './project.ts';
 import type { Spool } from './spool.ts';
 import { Utf8Decoder, utf8Text } from './utf8Text.ts';
@@ -49,13 +49,6 @@ const WHOLE_OUTPUT_BYTES = 64 * 1024 * 1024;
 const SPILL_CHARS = 4 * 1024 * 1024;
 /** Default limit of a file's decompressed size: beyond it the file is `too_large`. */
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
-
-/** ISIZE of a gzip file's last member (its decompressed size modulo 2^32); 0 for anything else. */
-function gzipSizeHint(bytes: Uint8Array): number {
-  if (bytes.byteLength < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return 0;
-  const n = bytes.byteLength;
-  return (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
-}
 
 /** When a file streams rather than decoding in one piece (defaults above; tests set them small). */
 export interface StreamingLimits {

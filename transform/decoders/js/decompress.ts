@@ -11,6 +11,26 @@ export function sniffCompression(bytes: Uint8Array): Compression {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? 'gzip' : 'none';
 }
 
+/** ISIZE of a gzip file's last member (its decompressed size modulo 2^32); 0 for anything else. */
+export function gzipSizeHint(bytes: Uint8Array): number {
+  if (bytes.byteLength < 18 || sniffCompression(bytes) !== 'gzip') return 0;
+  const n = bytes.byteLength;
+  return (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
+}
+
+/** Deflate turns one byte into at most 1,032: twice that leaves a margin. */
+const MAX_GZIP_RATIO = 2 * 1032;
+
+/**
+ * Whether a gzip file of `fileBytes` bytes cannot have decompressed to its trailer's `isize`, which
+ * every intact file's last member states: the file is cut short or damaged, and its last four bytes
+ * are stray deflate data. A cut file passes for intact only when those bytes happen to read as a
+ * possible size (about one in twenty for a 100 KB file); an intact file never fails it.
+ */
+export function gzipTrailerImpossible(fileBytes: number, isize: number): boolean {
+  return isize > fileBytes * MAX_GZIP_RATIO;
+}
+
 /**
  * Decompresses a raw object. gzip goes through node:zlib, which decodes every member of a
  * multi-member file (Firehose appends members); one-shot decoders that stop after the first member

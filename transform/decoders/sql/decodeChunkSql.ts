@@ -10,27 +10,32 @@ import type { Fetched } from '../../readLandedFile.ts';
 import type { ChunkOutcome, SqlRows } from '../chunkDecoder.ts';
 import type { DecodeEngine } from '../js/decodeEngine.ts';
 import { tooLargeToRead } from '../js/decodeRawFile.ts';
-import { sniffCompression } from '../js/decompress.ts';
+import { gzipSizeHint, gzipTrailerImpossible, sniffCompression } from '../js/decompress.ts';
 import { type SqlInputFile, sqlDecodeChunk } from './sqlDecode.ts';
 import type { SqlPlan } from './sqlPlan.ts';
 
 /**
- * A local raw file's path, size and sniffed compression; `undefined` when there is none (or it is
- * gone). Synchronous on purpose: two bytes and a stat of a local file take microseconds, where a
- * round trip through libuv's thread pool per call cost seconds over thousands of small files.
+ * A local raw file's path, size, sniffed compression and, for gzip, the size its trailer states;
+ * `undefined` when there is none (or it is gone). Synchronous on purpose: six bytes and a stat of a
+ * local file take microseconds, where a round trip through libuv's thread pool per call cost
+ * seconds over thousands of small files.
  */
-function localFile(
-  path: string | undefined,
-): { path: string; bytes: number; compression: SqlInputFile['compression'] } | undefined {
+function localFile(path: string | undefined): (Omit<SqlInputFile, 'key'> & { isize: number }) | undefined {
   if (path === undefined) return undefined;
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const head = Buffer.alloc(2);
-    const bytesRead = readSync(fd, head, 0, 2, 0);
     const bytes = fstatSync(fd).size;
-    const compression = sniffCompression(head.subarray(0, bytesRead)) === 'gzip' ? 'gzip' : 'uncompressed';
-    return { path, bytes, compression };
+    const head = Buffer.alloc(2);
+    const compression =
+      sniffCompression(head.subarray(0, readSync(fd, head, 0, 2, 0))) === 'gzip' ? 'gzip' : 'uncompressed';
+    let isize = 0;
+    if (compression === 'gzip' && bytes >= 18) {
+      const tail = Buffer.alloc(4);
+      readSync(fd, tail, 0, 4, bytes - 4);
+      isize = tail.readUInt32LE(0);
+    }
+    return { path, bytes, compression, isize };
   } catch {
     // Missing: the JavaScript path reads it and reports it the usual way.
     return undefined;
@@ -59,9 +64,9 @@ export interface SqlChunkDeps {
 }
 
 /**
- * Decodes one chunk of a batch with DuckDB: each file is read and decompressed here (compression
- * sniffed by magic bytes; a corrupt or oversized file is quarantined at once, as by the JavaScript
- * decoder), then each source's files go through {@link sqlDecodeChunk}, which leaves the rows in a
+ * Decodes one chunk of a batch with DuckDB: each file is located or fetched here (compression
+ * sniffed by magic bytes; an oversized file is quarantined at once, as by the JavaScript decoder,
+ * and a gzip file its trailer shows cut short goes straight to that decoder), then each source's files go through {@link sqlDecodeChunk}, which leaves the rows in a
  * temporary table per source. Files DuckDB sets aside, and files of sources without a plan, go
  * through the JavaScript decoder into its spools, so every file ends up decoded exactly once.
  */
@@ -90,6 +95,7 @@ export async function decodeChunkSql(
       // time on every file, so only these get one). Anything else is fetched to scratch.
       const local = localFile(deps.localPath(file));
       let input: SqlInputFile;
+      let isize = local?.isize ?? 0;
       const path = join(dir, String(i).padStart(6, '0'));
       if (local !== undefined && local.bytes > deps.maxRawObjectBytes) {
         outcomes.push({ file, compressed: 0, outcome: tooLargeToRead(local.bytes, deps.maxRawObjectBytes) });
@@ -108,6 +114,14 @@ export async function decodeChunkSql(
         await writeFile(path, fetched.bytes);
         const compression = sniffCompression(fetched.bytes) === 'gzip' ? 'gzip' : 'uncompressed';
         input = { key: file.key, path, compression, bytes: fetched.bytes.byteLength };
+        isize = gzipSizeHint(fetched.bytes);
+      }
+      // A gzip file whose trailer states a size it cannot hold is cut short: DuckDB would fail the
+      // chunk's read on it (and read the chunk again), so it goes to the exact decoder at once.
+      if (input.compression === 'gzip' && gzipTrailerImpossible(input.bytes, isize)) {
+        stages.exactFallbackFiles++;
+        viaJs.push(file);
+        return;
       }
       stages.readWaitMs += performance.now() - t0;
       const group = bySource.get(plan.source.name) ?? { plan, inputs: [] };

@@ -1,7 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { generate } from '../../../../ingest/generate/index.ts';
 import { DecodeError } from '../../../../lake/errors.ts';
-import { decompress, sniffCompression } from '../../../../transform/decoders/js/decompress.ts';
+import {
+  decompress,
+  gzipSizeHint,
+  gzipTrailerImpossible,
+  sniffCompression,
+} from '../../../../transform/decoders/js/decompress.ts';
 import { multiMemberGzip } from '../../../helpers/firehose.ts';
 
 describe('decompress', () => {
@@ -32,5 +38,44 @@ describe('decompress', () => {
       (e: unknown) => e,
     );
     expect((err as DecodeError).reason).toBe('too_large');
+  });
+});
+
+describe('gzipTrailerImpossible', () => {
+  const trailer = (bytes: Uint8Array) => gzipTrailerImpossible(bytes.byteLength, gzipSizeHint(bytes));
+  const trailFiles = [...generate({ seed: 5, accounts: 1, days: 1, sessions: 2, badFiles: false }).files]
+    .filter((f) => f.key.includes('/CloudTrail/') && f.key.endsWith('.json.gz'))
+    .map((f) => Buffer.from(f.body));
+
+  it('never fails an intact file, however well it compresses or however many members it has', () => {
+    const intact = [
+      ...trailFiles,
+      gzipSync(''),
+      gzipSync('{"Records":[]}'),
+      gzipSync(Buffer.alloc(4 * 1024 * 1024)),
+      gzipSync(Buffer.alloc(4 * 1024 * 1024), { level: 9 }),
+      multiMemberGzip(['{"a":1}'.repeat(5000), '{}']),
+      multiMemberGzip(['x'.repeat(100_000), '']),
+    ];
+    expect(trailFiles.length).toBeGreaterThan(3);
+    for (const bytes of intact) expect(trailer(bytes)).toBe(false);
+  });
+
+  it('shows nearly every cut CloudTrail file as cut, wherever it was cut', () => {
+    let cut = 0;
+    let caught = 0;
+    for (const whole of trailFiles) {
+      for (let at = 64; at < whole.length; at += 97) {
+        cut++;
+        if (trailer(whole.subarray(0, at))) caught++;
+      }
+    }
+    expect(cut).toBeGreaterThan(500);
+    expect(caught / cut).toBeGreaterThan(0.9);
+  });
+
+  it('states no size for anything but gzip', () => {
+    expect(gzipSizeHint(Buffer.from('{"Records":[]}{"Records":[]}'))).toBe(0);
+    expect(gzipSizeHint(gzipSync('abc'))).toBe(3);
   });
 });

@@ -1,10 +1,12 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { DuckDBConnection } from '@duckdb/node-api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { drainQueue } from '../../../../addapart/drainQueue.ts';
 import { generate } from '../../../../ingest/generate/index.ts';
 import type { TransformEngine } from '../../../../lake/config.ts';
 import type { Lake } from '../../../../lake/lake.ts';
 import { loadSources } from '../../../../sources/loader.ts';
+import { gzipSizeHint, gzipTrailerImpossible } from '../../../../transform/decoders/js/decompress.ts';
 import { compileSqlPlan, SqlPlanUnsupported } from '../../../../transform/decoders/sql/sqlPlan.ts';
 import { runTransform, type TransformSummary } from '../../../../transform/runTransform.ts';
 import { ACCEPTANCE_SESSION_ID, acceptanceFirehoseFile } from '../../../helpers/firehose.ts';
@@ -138,6 +140,49 @@ describe('the DuckDB engine', () => {
     } finally {
       await engine.close();
     }
+  });
+  it('sends a gzip file its trailer shows cut short to the exact decoder without a failed DuckDB read', async () => {
+    // prepare: a cut CloudTrail file between two intact ones, as the chunk's reading order has it
+    const records = JSON.parse(fixtureText('cloudtrail/session-records.json')).Records as unknown[];
+    const key = (n: string) =>
+      `AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/01/111122223333_CloudTrail_eu-west-1_20261101T0820Z_${n}.json.gz`;
+    const whole = gzipSync(JSON.stringify({ Records: [...records, ...records, ...records] }));
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
+    expect(gzipTrailerImpossible(cut.byteLength, gzipSizeHint(cut))).toBe(true);
+    const files = [
+      { key: key('a000000000000000'), body: gzipSync(JSON.stringify({ Records: records })) },
+      { key: key('b000000000000000'), body: cut },
+      { key: key('c000000000000000'), body: gzipSync(JSON.stringify({ Records: records })) },
+    ];
+    const failed: string[] = [];
+    const run = DuckDBConnection.prototype.run;
+    const spy = vi.spyOn(DuckDBConnection.prototype, 'run').mockImplementation(function (
+      this: DuckDBConnection,
+      sql,
+      ...rest
+    ) {
+      return run.call(this, sql, ...rest).catch((err: unknown) => {
+        failed.push(String(err));
+        throw err;
+      });
+    });
+    // act
+    let duck: Awaited<ReturnType<typeof transformWith>>;
+    try {
+      duck = await transformWith('duckdb', files);
+    } finally {
+      spy.mockRestore();
+    }
+    const js = await transformWith('js', files);
+    // assess: DuckDB read the intact files in one go, the cut one was quarantined as the JavaScript engine does
+    expect(failed).toEqual([]);
+    expect(duck.summary.stages.exactFallbackFiles).toBe(1);
+    expect(reasons(duck.summary)).toEqual(reasons(js.summary));
+    expect(reasons(duck.summary)).toEqual([
+      expect.stringContaining(`${key('b000000000000000')}: corrupt_compression`),
+    ]);
+    expect(duck.summary.totals.rows).toBe(2 * records.length);
+    expect(await fingerprint(duck.lake)).toEqual(await fingerprint(js.lake));
   });
 });
 
