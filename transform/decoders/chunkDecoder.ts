@@ -14,16 +14,26 @@ export interface ChunkOutcome {
   outcome: FileOutcome;
 }
 
-/** Rows the SQL decoder projected, in a DuckDB temporary table with a `calendarday` column. */
-export interface SqlRows {
-  table: string;
-  rowsTable: string;
-  columns: { name: string; type: ColumnType }[];
+/** One day's rows of a chunk that the SQL decoder wrote to Parquet itself (columns exactly the table's). */
+export interface DayFile {
+  calendarday: string;
+  path: string;
+  rows: number;
 }
 
 /**
- * The readready rows of one chunk, ready for the sink: NDJSON spool files (one table and day each)
- * and rows left in DuckDB temporary tables. The sink owns them from here (it deletes both).
+ * Rows the SQL decoder projected: in a DuckDB temporary table with a `calendarday` column
+ * (`rowsTable`), or already written as Parquet files of one day each (`days`).
+ */
+export type SqlRows = {
+  table: string;
+  columns: { name: string; type: ColumnType }[];
+} & ({ rowsTable: string; days?: undefined } | { days: DayFile[]; rowsTable?: undefined });
+
+/**
+ * The readready rows of one chunk, ready for the sink: NDJSON spool files (one table and day each),
+ * rows left in DuckDB temporary tables and Parquet files of one day each. The sink owns them from here
+ * (it deletes them all).
  */
 export interface ChunkRows {
   spools: SpoolFile[];

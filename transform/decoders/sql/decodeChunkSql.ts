@@ -5,13 +5,15 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { isGlobLike } from '../../../lake/duckPaths.ts';
 import { mapLimit } from '../../../lake/mapLimit.ts';
 import type { LandedFile } from '../../../lake/ports.ts';
+import type { FileCounts } from '../../../lake/runManifest.ts';
 import { applyContentFilterSql } from '../../contentFilter.ts';
 import type { Fetched } from '../../readLandedFile.ts';
-import type { ChunkOutcome, SqlRows } from '../chunkDecoder.ts';
+import type { ChunkOutcome, DayFile, SqlRows } from '../chunkDecoder.ts';
 import type { DecodeEngine } from '../js/decodeEngine.ts';
 import { tooLargeToRead } from '../js/decodeRawFile.ts';
 import { gzipSizeHint, gzipTrailerImpossible, sniffCompression } from '../js/decompress.ts';
 import { type SqlInputFile, sqlDecodeChunk } from './sqlDecode.ts';
+import { sqlDecodeDirect } from './sqlDecodeDirect.ts';
 import type { SqlPlan } from './sqlPlan.ts';
 
 /**
@@ -42,6 +44,34 @@ function localFile(path: string | undefined): (Omit<SqlInputFile, 'key'> & { isi
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * One source's files of a chunk through DuckDB. Straight into day files ({@link sqlDecodeDirect})
+ * when one read can take them all and no content rule must count rows (the usual case); into a
+ * temporary table ({@link sqlDecodeChunk}) otherwise, and when that read failed: this path finds
+ * every file DuckDB cannot read, beginning with the one the failed read named.
+ */
+async function decodeSource(
+  deps: SqlChunkDeps,
+  plan: SqlPlan,
+  inputs: readonly SqlInputFile[],
+  tag: string,
+): Promise<{
+  decoded: Map<string, FileCounts>;
+  fallback: Map<string, string>;
+  rows: { rowsTable: string } | { days: DayFile[] };
+}> {
+  const setAside = new Map<string, string>();
+  const oneRead = inputs.every((f) => f.compression === inputs[0]?.compression);
+  if (oneRead && (plan.source.contentFilters ?? []).length === 0) {
+    const direct = await sqlDecodeDirect(deps.duck, plan, inputs, join(deps.dir, `direct-${tag}`));
+    if (direct.ok) return { decoded: direct.decoded, fallback: direct.fallback, rows: { days: direct.days } };
+    if (direct.culprit !== undefined) setAside.set(direct.culprit.key, direct.culprit.reason);
+  }
+  const result = await sqlDecodeChunk(deps.duck, plan, inputs, tag, { setAside });
+  await applyContentFilterSql(deps.duck, plan.source, result.rowsTable, result.decoded);
+  return { decoded: result.decoded, fallback: result.fallback, rows: { rowsTable: result.rowsTable } };
 }
 
 /** What {@link decodeChunkSql} needs from the batch around it. */
@@ -134,8 +164,7 @@ export async function decodeChunkSql(
       // Key order, so a re-run reads (and writes) the rows in the same order.
       inputs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const t0 = performance.now();
-      const result = await sqlDecodeChunk(deps.duck, plan, inputs, `${tag}_${name}`);
-      await applyContentFilterSql(deps.duck, plan.source, result.rowsTable, result.decoded);
+      const result = await decodeSource(deps, plan, inputs, `${tag}_${name}`);
       stages.decodeMs += performance.now() - t0;
       for (const [key, counts] of result.decoded) {
         const { file, input } = inputOf.get(key)!;
@@ -149,7 +178,7 @@ export async function decodeChunkSql(
       }
       stages.exactFallbackFiles += result.fallback.size;
       for (const key of result.fallback.keys()) viaJs.push(inputOf.get(key)!.file);
-      sqlRows.push({ table: plan.source.readreadyTable, rowsTable: result.rowsTable, columns: plan.columns });
+      sqlRows.push({ table: plan.source.readreadyTable, columns: plan.columns, ...result.rows });
     }
     viaJs.sort((a, b) => (a.key < b.key ? -1 : 1));
     for (const file of viaJs) {

@@ -41,47 +41,101 @@ const firstLine = (err: unknown) =>
   (errorMessage(err).split('\n')[0] ?? '').replace(/(in record\/value \d+):.*$/, '$1');
 
 /**
+ * The documents of `files` (one compression) with the raw key of each as `file`, for
+ * {@link SqlPlan.events}: `read_json` of them all, joined to their keys by path.
+ */
+export function docsOf(plan: SqlPlan, files: readonly SqlInputFile[]): string {
+  const list = files.map((f) => literalFilePath(f.path)).join(', ');
+  const keys = files.map((f) => `(${literalFilePath(f.path)}, ${quoteLiteral(f.key)})`).join(', ');
+  const compression = files[0]?.compression ?? 'gzip';
+  // No document is bigger than its file; a gzip file's documents are bounded by a generous
+  // multiple, and one beyond it fails the read and goes to the JavaScript decoder.
+  const largest = Math.max(...files.map((f) => f.bytes));
+  const maxObject = Math.max(
+    1024 * 1024,
+    compression === 'gzip' ? Math.min(64 * 1024 * 1024, largest * 32) : largest + 1,
+  );
+  return `(SELECT k.file, d.* EXCLUDE (filename)
+    FROM read_json([${list}], format = 'unstructured', records = true, compression = '${compression}',
+      filename = true, maximum_object_size = ${maxObject}, columns = ${plan.docColumns}) d
+    JOIN (VALUES ${keys}) k(path, file) ON k.path = d.filename)`;
+}
+
+/** The file a failed read names, with why, or `undefined` when it names none of `files`. */
+export function readFailure(
+  err: unknown,
+  files: readonly SqlInputFile[],
+): { key: string; reason: string } | undefined {
+  const path = FAILED_FILE.exec(errorMessage(err))?.[1];
+  const file = path === undefined ? undefined : files.find((f) => f.path === path);
+  return file === undefined
+    ? undefined
+    : { key: file.key, reason: `DuckDB could not read it: ${firstLine(err)}` };
+}
+
+/** How many of a file's rows of each kind DuckDB read (`events` are its non-control events). */
+export interface FileRowKinds {
+  events: number;
+  control: number;
+  unknown: number;
+  filtered: number;
+  bad: number;
+}
+
+/**
+ * A file's reconciliation counts from the kinds of its rows, or why the JavaScript decoder must take
+ * it: documents with an unknown envelope, or events the plan flagged.
+ */
+export function fileCounts(
+  k: FileRowKinds,
+): { ok: true; counts: FileCounts } | { ok: false; reason: string } {
+  if (k.unknown > 0) return { ok: false, reason: `${k.unknown} documents with an unknown envelope` };
+  if (k.bad > 0) return { ok: false, reason: `${k.bad} events for the exact decoder` };
+  const skipped: Record<string, number> = {};
+  if (k.control > 0) skipped.control_message = k.control;
+  if (k.filtered > 0) skipped.filtered = k.filtered;
+  return {
+    ok: true,
+    counts: {
+      eventsIn: k.events + k.control,
+      rows: k.events - k.filtered,
+      skipped,
+      quarantined: 0,
+      quarantinedByReason: {},
+    },
+  };
+}
+
+/**
  * Decodes and projects a chunk of one source's files with DuckDB, by the source's {@link SqlPlan},
  * in one pass: `read_json` → unnest events → typed rows in a temporary table. A file DuckDB cannot
  * read (it names it in the error) is set aside for the JavaScript decoder and the rest is read
  * again; so is every file with an unknown envelope, no events, or an event the plan flags. The
  * counts of the decoded files reconcile like the JavaScript decoder's: `eventsIn = rows + skipped`.
+ * Files in `setAside` (key → why) are not read: they are already known to be for that decoder.
  */
 export async function sqlDecodeChunk(
   duck: DuckDBConnection,
   plan: SqlPlan,
   files: readonly SqlInputFile[],
   tag: string,
+  opts: { setAside?: ReadonlyMap<string, string> } = {},
 ): Promise<SqlChunkResult> {
   const t = (name: string) => quoteIdent(`${name}_${tag}`);
-  const fallback = new Map<string, string>();
+  const fallback = new Map(opts.setAside ?? []);
   const rowsTable = t('rows');
   const loaded: string[] = [];
   // One read_json per compression (it takes one): the whole group at once, then, after a file
   // DuckDB names as bad, the rest of that read in slices.
   for (const compression of ['gzip', 'uncompressed'] as const) {
     const table = t(`rows_${compression}`);
-    const group = files.filter((f) => f.compression === compression);
+    const group = files.filter((f) => f.compression === compression && !fallback.has(f.key));
     let created = false;
     const reads = group.length > 0 ? [group] : [];
     for (let read = reads.shift(); read !== undefined; read = reads.shift()) {
       let remaining = read;
       while (remaining.length > 0) {
-        const byPath = new Map(remaining.map((f) => [f.path, f]));
-        const list = remaining.map((f) => literalFilePath(f.path)).join(', ');
-        const keys = remaining.map((f) => `(${literalFilePath(f.path)}, ${quoteLiteral(f.key)})`).join(', ');
-        // No document is bigger than its file; a gzip file's documents are bounded by a generous
-        // multiple, and one beyond it fails the read and goes to the JavaScript decoder.
-        const largest = Math.max(...remaining.map((f) => f.bytes));
-        const maxObject = Math.max(
-          1024 * 1024,
-          compression === 'gzip' ? Math.min(64 * 1024 * 1024, largest * 32) : largest + 1,
-        );
-        const docs = `(SELECT k.file, d.* EXCLUDE (filename)
-          FROM read_json([${list}], format = 'unstructured', records = true, compression = '${compression}',
-            filename = true, maximum_object_size = ${maxObject}, columns = ${plan.docColumns}) d
-          JOIN (VALUES ${keys}) k(path, file) ON k.path = d.filename)`;
-        const rows = plan.rows(`(${plan.events(docs)}) AS events`);
+        const rows = plan.rows(`(${plan.events(docsOf(plan, remaining))}) AS events`);
         try {
           await duck.run(
             created ? `INSERT INTO ${table} ${rows}` : `CREATE OR REPLACE TEMP TABLE ${table} AS ${rows}`,
@@ -89,7 +143,7 @@ export async function sqlDecodeChunk(
           created = true;
           break;
         } catch (err) {
-          const culprit = byPath.get(FAILED_FILE.exec(errorMessage(err))?.[1] ?? '');
+          const culprit = readFailure(err, remaining);
           if (culprit === undefined) {
             // Not one file's fault (a field of another type than the plan's, say): the JavaScript
             // decoder handles these files and knows better.
@@ -97,8 +151,8 @@ export async function sqlDecodeChunk(
               fallback.set(f.key, `DuckDB could not decode the chunk: ${firstLine(err)}`);
             break;
           }
-          fallback.set(culprit.key, `DuckDB could not read it: ${firstLine(err)}`);
-          remaining = remaining.filter((f) => f !== culprit);
+          fallback.set(culprit.key, culprit.reason);
+          remaining = remaining.filter((f) => f.key !== culprit.key);
           if (remaining.length > SLICE_FILES) {
             for (let at = SLICE_FILES; at < remaining.length; at += SLICE_FILES)
               reads.push(remaining.slice(at, at + SLICE_FILES));
@@ -130,22 +184,15 @@ export async function sqlDecodeChunk(
   const decoded = new Map<string, FileCounts>();
   for (const r of stats.getRowObjects()) {
     const key = String(r.file);
-    const [controls, unknown, events] = [Number(r.controls), Number(r.unknown), Number(r.events)];
-    const [filtered, bad] = [Number(r.filtered), Number(r.bad)];
-    if (unknown > 0) fallback.set(key, `${unknown} documents with an unknown envelope`);
-    else if (bad > 0) fallback.set(key, `${bad} events for the exact decoder`);
-    else {
-      const skipped: Record<string, number> = {};
-      if (controls > 0) skipped.control_message = controls;
-      if (filtered > 0) skipped.filtered = filtered;
-      decoded.set(key, {
-        eventsIn: events + controls,
-        rows: events - filtered,
-        skipped,
-        quarantined: 0,
-        quarantinedByReason: {},
-      });
-    }
+    const verdict = fileCounts({
+      events: Number(r.events),
+      control: Number(r.controls),
+      unknown: Number(r.unknown),
+      filtered: Number(r.filtered),
+      bad: Number(r.bad),
+    });
+    if (verdict.ok) decoded.set(key, verdict.counts);
+    else fallback.set(key, verdict.reason);
   }
   // A file without a single row (no documents, or only empty ones) may be an error for its framing:
   // let the exact decoder say.

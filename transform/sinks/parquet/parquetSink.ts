@@ -35,7 +35,8 @@ export function parquetSink(ctx: ParquetSinkContext): ReadreadySink {
           // may be running on another connection meanwhile.
           const outputs = await writeParquet(duck, spools, dir, { chunk, sqlRows });
           written.push(...outputs, ...(await writeExtracts(duck, outputs, extracts)));
-          for (const r of sqlRows) await duck.run(`DROP TABLE IF EXISTS ${r.rowsTable}`);
+          for (const r of sqlRows)
+            if (r.rowsTable !== undefined) await duck.run(`DROP TABLE IF EXISTS ${r.rowsTable}`);
         },
 
         async commit() {

@@ -44,7 +44,9 @@ export async function writeExtracts(
   for (const o of outputs) {
     for (const e of extracts.get(o.table) ?? []) {
       const localPath = join(dirname(o.localPath), `${e.table}-${o.calendarday}-${o.chunk}.parquet`);
-      const rows = o.rowsFrom ?? `SELECT * FROM read_parquet(${literalFilePath(o.localPath)})`;
+      const rows =
+        o.rowsFrom ??
+        `SELECT * FROM read_parquet(${literalFilePath(o.localPath)}, hive_partitioning = false)`;
       const copied = await duck.runAndReadAll(
         `COPY (SELECT * FROM (${rows}) WHERE ${extractPredicate(e)}) ` +
           `TO ${quoteLiteral(localPath)} ${parquetOptions({ ...TRANSFORM_PARQUET, rowGroupSize: opts.rowGroupSize ?? TRANSFORM_PARQUET.rowGroupSize })}`,

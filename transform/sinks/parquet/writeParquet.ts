@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { literalFilePath } from '../../../lake/duckPaths.ts';
@@ -6,7 +6,7 @@ import { DUCK_TYPES } from '../../../lake/duckTypes.ts';
 import { type ParquetWrite, parquetOptions } from '../../../lake/parquetOptions.ts';
 import type { ColumnType } from '../../../lake/ports.ts';
 import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
-import type { SqlRows } from '../../decoders/chunkDecoder.ts';
+import type { DayFile, SqlRows } from '../../decoders/chunkDecoder.ts';
 import type { SpoolFile } from '../../decoders/js/spool.ts';
 
 /** One finished output: a local Parquet file of one table and one calendar day. */
@@ -40,13 +40,15 @@ interface Group {
   columns: { name: string; type: ColumnType }[];
   spools: SpoolFile[];
   sql: { rowsTable: string; rows: number }[];
+  written: DayFile[];
 }
 
 /**
- * Turns spool files, and rows the SQL engine left in temporary tables, into one ZSTD Parquet file
- * per table and day. DuckDB reads the NDJSON with the exact column types (so nothing is inferred)
- * and writes row groups as it goes; the spool files are deleted afterwards. Outputs come back in
- * table and day order.
+ * Turns spool files, rows the SQL engine left in temporary tables and day files it wrote, into one
+ * ZSTD Parquet file per table and day. DuckDB reads the NDJSON with the exact column types (so
+ * nothing is inferred) and writes row groups as it goes; the spool and day files are deleted
+ * afterwards. A day that has a single day file and nothing else takes that file as it is. Outputs
+ * come back in table and day order.
  */
 export async function writeParquet(
   duck: DuckDBConnection,
@@ -59,13 +61,17 @@ export async function writeParquet(
     const id = `${table}\u0000${calendarday}`;
     let g = groups.get(id);
     if (g === undefined) {
-      g = { table, calendarday, columns, spools: [], sql: [] };
+      g = { table, calendarday, columns, spools: [], sql: [], written: [] };
       groups.set(id, g);
     }
     return g;
   };
   for (const s of spools) group(s.table, s.calendarday, s.columns).spools.push(s);
   for (const r of opts.sqlRows ?? []) {
+    if (r.days !== undefined) {
+      for (const d of r.days) group(r.table, d.calendarday, r.columns).written.push(d);
+      continue;
+    }
     const days = await duck.runAndReadAll(
       `SELECT calendarday, count(*) AS n FROM ${r.rowsTable} GROUP BY calendarday`,
     );
@@ -76,15 +82,36 @@ export async function writeParquet(
       });
     }
   }
+  const rowGroupSize = opts.rowGroupSize ?? TRANSFORM_PARQUET.rowGroupSize;
   const outputs: ParquetOutput[] = [];
   for (const id of [...groups.keys()].sort()) {
-    const { table, calendarday, columns, spools: files, sql } = groups.get(id)!;
+    const { table, calendarday, columns, spools: files, sql, written } = groups.get(id)!;
     files.sort((a, b) => a.path.localeCompare(b.path));
     const localPath = join(outDir, `${table}-${calendarday}-${opts.chunk ?? 0}.parquet`);
+    const rows =
+      files.reduce((n, f) => n + f.rows, 0) +
+      sql.reduce((n, s) => n + s.rows, 0) +
+      written.reduce((n, w) => n + w.rows, 0);
+    const output = { table, calendarday, chunk: opts.chunk ?? 0, localPath, rows };
+    if (
+      written.length === 1 &&
+      files.length === 0 &&
+      sql.length === 0 &&
+      rowGroupSize === TRANSFORM_PARQUET.rowGroupSize
+    ) {
+      // The decoder wrote the day's file with these options already: it becomes the output as it is.
+      await rename(written[0]!.path, localPath);
+      outputs.push({ ...output, bytes: (await stat(localPath)).size });
+      continue;
+    }
     const select = columns.map((c) => quoteIdent(c.name)).join(', ');
     const parts = sql.map(
       (s) => `SELECT ${select} FROM ${s.rowsTable} WHERE calendarday = ${quoteLiteral(calendarday)}`,
     );
+    if (written.length > 0)
+      parts.push(
+        `SELECT ${select} FROM read_parquet([${written.map((w) => literalFilePath(w.path)).join(', ')}])`,
+      );
     if (files.length > 0) {
       // DuckDB allocates read buffers of this size per thread: fit it to the data, not to a worst case.
       const maxObject = Math.max(16 * 1024 * 1024, Math.max(...files.map((f) => f.maxLine)) * 3 + 1);
@@ -99,17 +126,14 @@ export async function writeParquet(
     }
     const rowsFrom = parts.join(' UNION ALL ');
     await duck.run(
-      `COPY (${rowsFrom}) TO ${quoteLiteral(localPath)} ${parquetOptions({ ...TRANSFORM_PARQUET, rowGroupSize: opts.rowGroupSize ?? TRANSFORM_PARQUET.rowGroupSize })}`,
+      `COPY (${rowsFrom}) TO ${quoteLiteral(localPath)} ${parquetOptions({ ...TRANSFORM_PARQUET, rowGroupSize })}`,
     );
     for (const f of files) await rm(f.path, { force: true });
+    for (const w of written) await rm(w.path, { force: true });
     outputs.push({
-      table,
-      calendarday,
-      chunk: opts.chunk ?? 0,
-      localPath,
-      rows: files.reduce((n, f) => n + f.rows, 0) + sql.reduce((n, s) => n + s.rows, 0),
+      ...output,
       bytes: (await stat(localPath)).size,
-      ...(files.length === 0 ? { rowsFrom } : {}),
+      ...(files.length === 0 && written.length === 0 ? { rowsFrom } : {}),
     });
   }
   return outputs;
