@@ -47,6 +47,9 @@ export async function sqlDecodeDirect(
     WHEN doc_unknown THEN '${SKIP.unknown}' WHEN filtered THEN '${SKIP.filtered}' ELSE '${SKIP.bad}' END`;
   const rows = plan.rows(`(${plan.events(docsOf(plan, files))}) AS events`);
   try {
+    // A partition's rows are held until this many are buffered (DuckDB's default is 524,288): one
+    // row group's worth keeps a large chunk's memory to that of its open row groups.
+    await duck.run(`SET partitioned_write_flush_threshold = ${TRANSFORM_PARQUET.rowGroupSize}`);
     await duck.run(
       `COPY (SELECT ${kept.join(', ')}, ${part} AS ${PART}
         FROM (SELECT *, NOT (doc_control OR doc_unknown OR filtered OR bad) AS keep FROM (${rows})))
