@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ListFilter } from '../lake/config.ts';
 import type { FileCounts } from '../lake/runManifest.ts';
-import { quoteIdent } from '../lake/sqlQuote.ts';
+import { quoteIdent, quoteLiteral } from '../lake/sqlQuote.ts';
 import type { ContentFilter, SourceDefinition } from '../sources/loader.ts';
 
 /** The central filter's account and region lists (config `filter`). */
@@ -74,26 +74,20 @@ export function compileContentFilter(
   };
 }
 
-/** The SQL condition (with its bound values) that picks the rows one rule refuses. */
-function refusedWhere(f: ContentFilter): { sql: string; params: string[] } {
+/** The SQL condition that picks the rows one rule refuses, its values quoted as literals. */
+export function refusedCondition(f: ContentFilter): string {
   const col = quoteIdent(f.column);
+  const list = (values: readonly string[]) => values.map((v) => quoteLiteral(v)).join(', ');
   const parts: string[] = [];
-  const params: string[] = [];
-  if (f.deny && f.deny.length > 0) {
-    parts.push(`${col} IN (${f.deny.map(() => '?').join(', ')})`);
-    params.push(...f.deny);
-  }
-  if (f.allow && f.allow.length > 0) {
-    parts.push(`${col} NOT IN (${f.allow.map(() => '?').join(', ')})`);
-    params.push(...f.allow);
-  }
-  return { sql: `${col} IS NOT NULL AND (${parts.join(' OR ')})`, params };
+  if (f.deny && f.deny.length > 0) parts.push(`${col} IN (${list(f.deny)})`);
+  if (f.allow && f.allow.length > 0) parts.push(`${col} NOT IN (${list(f.allow)})`);
+  return `${col} IS NOT NULL AND (${parts.join(' OR ')})`;
 }
 
 /**
  * Applies a source's content rules to the rows DuckDB materialised for a chunk: counts the refused
  * rows per file, deletes them, and moves them from `rows` to `skipped[reason]` in each file's
- * counts, so the run still reconciles. Values are bound, never spliced.
+ * counts, so the run still reconciles. Values are quoted, never spliced.
  */
 export async function applyContentFilterSql(
   duck: DuckDBConnection,
@@ -102,14 +96,13 @@ export async function applyContentFilterSql(
   decoded: Map<string, FileCounts>,
 ): Promise<void> {
   for (const f of source.contentFilters ?? []) {
-    const { sql, params } = refusedWhere(f);
+    const sql = refusedCondition(f);
     const counts = await duck.runAndReadAll(
       `SELECT file, count(*)::INTEGER AS n FROM ${rowsTable} WHERE ${sql} GROUP BY file`,
-      params,
     );
     const refused = counts.getRowObjects();
     if (refused.length === 0) continue;
-    await duck.run(`DELETE FROM ${rowsTable} WHERE ${sql}`, params);
+    await duck.run(`DELETE FROM ${rowsTable} WHERE ${sql}`);
     for (const r of refused) {
       const c = decoded.get(String(r.file));
       if (c === undefined) continue;

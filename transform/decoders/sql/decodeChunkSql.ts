@@ -48,9 +48,9 @@ function localFile(path: string | undefined): (Omit<SqlInputFile, 'key'> & { isi
 
 /**
  * One source's files of a chunk through DuckDB. Straight into day files ({@link sqlDecodeDirect})
- * when one read can take them all and no content rule must count rows (the usual case); into a
- * temporary table ({@link sqlDecodeChunk}) otherwise, and when that read failed: this path finds
- * every file DuckDB cannot read, beginning with the one the failed read named.
+ * when one read can take them all (the usual case); into a temporary table ({@link sqlDecodeChunk})
+ * when they mix compressions, and when that read failed: this path finds every file DuckDB cannot
+ * read, beginning with the one the failed read named.
  */
 async function decodeSource(
   deps: SqlChunkDeps,
@@ -64,7 +64,7 @@ async function decodeSource(
 }> {
   const setAside = new Map<string, string>();
   const oneRead = inputs.every((f) => f.compression === inputs[0]?.compression);
-  if (oneRead && (plan.source.contentFilters ?? []).length === 0) {
+  if (oneRead) {
     const direct = await sqlDecodeDirect(deps.duck, plan, inputs, join(deps.dir, `direct-${tag}`));
     if (direct.ok) return { decoded: direct.decoded, fallback: direct.fallback, rows: { days: direct.days } };
     if (direct.culprit !== undefined) setAside.set(direct.culprit.key, direct.culprit.reason);

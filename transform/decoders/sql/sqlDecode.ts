@@ -80,6 +80,8 @@ export interface FileRowKinds {
   unknown: number;
   filtered: number;
   bad: number;
+  /** Kept events a content rule refused, by the rule's skip reason. */
+  refused?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -94,11 +96,16 @@ export function fileCounts(
   const skipped: Record<string, number> = {};
   if (k.control > 0) skipped.control_message = k.control;
   if (k.filtered > 0) skipped.filtered = k.filtered;
+  let refused = 0;
+  for (const [reason, n] of Object.entries(k.refused ?? {})) {
+    skipped[reason] = n;
+    refused += n;
+  }
   return {
     ok: true,
     counts: {
       eventsIn: k.events + k.control,
-      rows: k.events - k.filtered,
+      rows: k.events - k.filtered - refused,
       skipped,
       quarantined: 0,
       quarantinedByReason: {},

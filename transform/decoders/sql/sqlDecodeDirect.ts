@@ -5,9 +5,10 @@ import { isGlobLike, literalFilePath } from '../../../lake/duckPaths.ts';
 import { parquetOptions } from '../../../lake/parquetOptions.ts';
 import type { FileCounts } from '../../../lake/runManifest.ts';
 import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
+import { refusedCondition } from '../../contentFilter.ts';
 import { TRANSFORM_PARQUET } from '../../sinks/parquet/writeParquet.ts';
 import type { DayFile } from '../chunkDecoder.ts';
-import { docsOf, fileCounts, readFailure, type SqlInputFile } from './sqlDecode.ts';
+import { docsOf, type FileRowKinds, fileCounts, readFailure, type SqlInputFile } from './sqlDecode.ts';
 import type { SqlPlan } from './sqlPlan.ts';
 
 /** The partition column of the one `COPY`: a day, or where a row the plan does not keep goes. */
@@ -43,8 +44,12 @@ export async function sqlDecodeDirect(
     throw new Error(`internal: a scratch folder looks like a pattern: ${JSON.stringify(dir)}`);
   const names = plan.columns.map((c) => quoteIdent(c.name));
   const kept = names.map((n) => (n === '"source_key"' ? n : `CASE WHEN keep THEN ${n} END AS ${n}`));
-  const part = `CASE WHEN keep THEN calendarday WHEN doc_control THEN '${SKIP.control}'
+  // A content rule refuses kept rows, in the order of the rules (a row counts for the first only).
+  const rules = plan.source.contentFilters ?? [];
+  const refused = rules.map((f) => `WHEN keep AND ${refusedCondition(f)} THEN '_${f.reason}'`).join(' ');
+  const part = `CASE ${refused} WHEN keep THEN calendarday WHEN doc_control THEN '${SKIP.control}'
     WHEN doc_unknown THEN '${SKIP.unknown}' WHEN filtered THEN '${SKIP.filtered}' ELSE '${SKIP.bad}' END`;
+  const refusedPart = new Set(rules.map((f) => `_${f.reason}`));
   const rows = plan.rows(`(${plan.events(docsOf(plan, files))}) AS events`);
   try {
     // A partition's rows are held until this many are buffered (DuckDB's default is 524,288): one
@@ -66,16 +71,22 @@ export async function sqlDecodeDirect(
     `SELECT filename, source_key, count(*) AS n FROM read_parquet([${written.map((w) => literalFilePath(w.path)).join(', ')}], filename = true, hive_partitioning = false) GROUP BY ALL`,
   );
   const partOf = new Map(written.map((w) => [w.path, w.part]));
-  const perFile = new Map<
-    string,
-    { rows: number; control: number; unknown: number; filtered: number; bad: number }
-  >();
+  const perFile = new Map<string, FileRowKinds & { rows: number; refused: Record<string, number> }>();
   const perDayFile = new Map<string, Map<string, number>>();
   for (const r of counted.getRowObjects()) {
     const [path, key, n] = [String(r.filename), String(r.source_key), Number(r.n)];
     const p = partOf.get(path)!;
-    const c = perFile.get(key) ?? { rows: 0, control: 0, unknown: 0, filtered: 0, bad: 0 };
-    if (p === SKIP.control) c.control += n;
+    const c = perFile.get(key) ?? {
+      rows: 0,
+      events: 0,
+      control: 0,
+      unknown: 0,
+      filtered: 0,
+      bad: 0,
+      refused: {},
+    };
+    if (refusedPart.has(p)) c.refused[p.slice(1)] = (c.refused[p.slice(1)] ?? 0) + n;
+    else if (p === SKIP.control) c.control += n;
     else if (p === SKIP.unknown) c.unknown += n;
     else if (p === SKIP.filtered) c.filtered += n;
     else if (p === SKIP.bad) c.bad += n;
@@ -91,7 +102,8 @@ export async function sqlDecodeDirect(
   const decoded = new Map<string, FileCounts>();
   const fallback = new Map<string, string>();
   for (const [key, c] of perFile) {
-    const verdict = fileCounts({ ...c, events: c.rows + c.filtered + c.bad });
+    const refusedRows = Object.values(c.refused).reduce((a, b) => a + b, 0);
+    const verdict = fileCounts({ ...c, events: c.rows + refusedRows + c.filtered + c.bad });
     if (verdict.ok) decoded.set(key, verdict.counts);
     else fallback.set(key, verdict.reason);
   }

@@ -5,10 +5,16 @@ import { gzipSync } from 'node:zlib';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSources } from '../../../../sources/loader.ts';
+import { withContentFilters } from '../../../../transform/contentFilter.ts';
 import type { SqlInputFile } from '../../../../transform/decoders/sql/sqlDecode.ts';
 import { sqlDecodeDirect } from '../../../../transform/decoders/sql/sqlDecodeDirect.ts';
 import { compileSqlPlan, type SqlPlan } from '../../../../transform/decoders/sql/sqlPlan.ts';
-import { acceptanceFirehoseFile, dataMessage, sessionMessage } from '../../../helpers/firehose.ts';
+import {
+  acceptanceFirehoseFile,
+  dataMessage,
+  multiMemberGzip,
+  sessionMessage,
+} from '../../../helpers/firehose.ts';
 
 let dir: string;
 let duck: DuckDBConnection;
@@ -105,6 +111,41 @@ describe('sqlDecodeDirect', () => {
       'loglake_part=2026-11-01/data_0.parquet',
       'loglake_part=2026-11-02/data_0.parquet',
     ]);
+  });
+
+  it('counts the rows a content rule refuses as skipped, and writes none of them', async () => {
+    // prepare: the central filter denies one account; one file holds events of both accounts
+    const [cw] = withContentFilters(
+      (await loadSources()).filter((s) => s.name === 'cloudwatch'),
+      { accounts: { deny: ['444455556666'] } },
+    );
+    const ruled = compileSqlPlan(cw!);
+    const files = await inputs({
+      'fh/g': multiMemberGzip([
+        dataMessage({
+          owner: '444455556666',
+          logStream: sid,
+          events: [event(5, '2026-11-01T10:00:00Z'), event(6, '2026-11-01T10:00:01Z')],
+        }),
+        dataMessage({ owner: '111122223333', logStream: sid, events: [event(7, '2026-11-01T10:00:02Z')] }),
+      ]),
+    });
+    // act
+    const result = await sqlDecodeDirect(duck, ruled, files, join(dir, 'out-3'));
+    // assess
+    if (!result.ok) throw new Error('the read failed');
+    expect(result.decoded.get('fh/g')).toEqual({
+      eventsIn: 3,
+      rows: 1,
+      skipped: { filtered_account: 2 },
+      quarantined: 0,
+      quarantinedByReason: {},
+    });
+    expect(result.days).toHaveLength(1);
+    const owners = await duck.runAndReadAll(
+      `SELECT DISTINCT owner FROM read_parquet('${result.days[0]!.path}', hive_partitioning = false)`,
+    );
+    expect(owners.getRows()).toEqual([['111122223333']]);
   });
 
   it('keeps nothing from a failed read, and names the file DuckDB could not read', async () => {

@@ -9,7 +9,12 @@ import { loadSources } from '../../../../sources/loader.ts';
 import { gzipSizeHint, gzipTrailerImpossible } from '../../../../transform/decoders/js/decompress.ts';
 import { compileSqlPlan, SqlPlanUnsupported } from '../../../../transform/decoders/sql/sqlPlan.ts';
 import { runTransform, type TransformSummary } from '../../../../transform/runTransform.ts';
-import { ACCEPTANCE_SESSION_ID, acceptanceFirehoseFile } from '../../../helpers/firehose.ts';
+import {
+  ACCEPTANCE_SESSION_ID,
+  acceptanceFirehoseFile,
+  dataMessage,
+  sessionMessage,
+} from '../../../helpers/firehose.ts';
 import { fixtureText } from '../../../helpers/fixtures.ts';
 import { tempLake } from '../../../helpers/tempLake.ts';
 
@@ -141,6 +146,71 @@ describe('the DuckDB engine', () => {
       await engine.close();
     }
   });
+  it('applies the central account filter to rows whichever way DuckDB takes a chunk, as the JavaScript engine does', async () => {
+    // prepare: Firehose files (their keys carry no account) holding events of a denied account and
+    // of another; a chunk of gzip files only goes straight to Parquet, one that mixes in an
+    // uncompressed file goes through a temporary table
+    const sid = 'user03-0a1b2c3d4e5f6a7b8';
+    const body = (n: number) =>
+      [
+        dataMessage({
+          owner: '444455556666',
+          logStream: sid,
+          events: [0, 1].map((i) => ({
+            id: `${n}${i}`.padStart(56, '3'),
+            timestamp: Date.parse('2026-11-01T08:15:00Z') + n * 10 + i,
+            message: sessionMessage(sid, '2026-11-01T08:15:00Z', [`# ${n} ${i}`]),
+          })),
+        }),
+        dataMessage({
+          owner: '111122223333',
+          logStream: sid,
+          events: [
+            {
+              id: `${n}9`.padStart(56, '3'),
+              timestamp: Date.parse('2026-11-01T08:15:05Z') + n,
+              message: sessionMessage(sid, '2026-11-01T08:15:05Z', [`# ${n}`]),
+            },
+          ],
+        }),
+      ].join('');
+    const key = (n: number) =>
+      `cloudwatch/2026/11/01/08/stream-1-2026-11-01-08-15-0${n}-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5${n}`;
+    const gzipOnly = [1, 2].map((n) => ({ key: key(n), body: gzipSync(body(n)) }));
+    const mixed = [...gzipOnly, { key: key(3), body: body(3) }];
+    for (const files of [gzipOnly, mixed]) {
+      // act
+      const filter = { accounts: { deny: ['444455556666'] } };
+      const run = async (engine: TransformEngine) => {
+        const t = await tempLake({ filter, transform: { engine, maxFiles: 1000, maxBytes: 1e9 } });
+        lakes.push(t);
+        for (const f of files) await t.lake.raw.put(f.key, f.body);
+        await drainQueue(t.lake);
+        return { lake: t.lake, summary: await runTransform(t.lake) };
+      };
+      const js = await run('js');
+      const statements: string[] = [];
+      const spy = vi.spyOn(DuckDBConnection.prototype, 'run');
+      let duck: Awaited<ReturnType<typeof run>>;
+      try {
+        duck = await run('duckdb');
+      } finally {
+        statements.push(...spy.mock.calls.map((c) => String(c[0])));
+        spy.mockRestore();
+      }
+      // assess
+      const viaTable = statements.some((q) => q.startsWith('CREATE OR REPLACE TEMP TABLE'));
+      expect(viaTable).toBe(files === mixed);
+      expect(duck.summary.totals.skipped).toEqual({ filtered_account: 2 * files.length });
+      expect(duck.summary.totals.rows).toBe(files.length);
+      expect(duck.summary.reconciled).toBe(true);
+      const { bytesUncompressed: _a, ...jsTotals } = js.summary.totals;
+      const { bytesUncompressed: _b, ...duckTotals } = duck.summary.totals;
+      expect(duckTotals).toEqual(jsTotals);
+      expect(await fingerprint(duck.lake)).toEqual(await fingerprint(js.lake));
+    }
+  });
+
   it('sends a gzip file its trailer shows cut short to the exact decoder without a failed DuckDB read', async () => {
     // prepare: a cut CloudTrail file between two intact ones, as the chunk's reading order has it
     const records = JSON.parse(fixtureText('cloudtrail/session-records.json')).Records as unknown[];
