@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, listValue } from '@duckdb/node-api';
 import { emitLedgerEvent, type LedgerEvent, type LedgerLog, retryStep } from '../ledgerEvents.ts';
 import type { Claim, LandedFile, Ledger, ReplayResult, ReplaySelection, SetAsideBatch } from '../ports.ts';
 import { chunk, inTransaction } from './duckdbFile.ts';
@@ -91,15 +91,22 @@ export class LocalLedger implements Ledger {
     if (files.length === 0) return undefined;
     const batchId = batchIdOf(files.map(landedFileId));
     await inTransaction(this.db, async () => {
-      for (const part of chunk(files, 500)) {
-        await this.db.run(
-          `UPDATE landed_files SET state = 'claimed', batch_id = ? WHERE (bucket, key) IN (${part.map(() => '(?, ?)').join(', ')})`,
-          [batchId, ...part.flatMap((f) => [f.bucket, f.key])],
-        );
-      }
+      await this.#setBatch(files, batchId, 'claimed');
       await this.#putClaim(batchId, 1, []);
     });
     return { batchId, files };
+  }
+
+  /**
+   * Puts `files` into batch `batchId` (and `state`, when given). The keys go in as two list
+   * parameters DuckDB joins against, not as an `IN` list of pairs, which cost it 15 ms per 500 to plan.
+   */
+  async #setBatch(files: readonly LandedFile[], batchId: string, state?: 'claimed'): Promise<void> {
+    const set = state === 'claimed' ? "batch_id = $1, state = 'claimed'" : 'batch_id = $1';
+    await this.db.run(
+      `UPDATE landed_files SET ${set} WHERE (bucket, key) IN (SELECT unnest($2::VARCHAR[]), unnest($3::VARCHAR[]))`,
+      [batchId, listValue(files.map((f) => f.bucket)), listValue(files.map((f) => f.key))],
+    );
   }
 
   async complete(batchId: string): Promise<void> {
@@ -197,12 +204,7 @@ export class LocalLedger implements Ledger {
         const into = next.halves.map((half) => batchIdOf(half.map(landedFileId)));
         await inTransaction(this.db, async () => {
           for (const [i, half] of next.halves.entries()) {
-            for (const part of chunk(half, 500)) {
-              await this.db.run(
-                `UPDATE landed_files SET batch_id = ? WHERE (bucket, key) IN (${part.map(() => '(?, ?)').join(', ')})`,
-                [into[i]!, ...part.flatMap((f) => [f.bucket, f.key])],
-              );
-            }
+            await this.#setBatch(half, into[i]!);
             await this.#putClaim(into[i]!, 0, [...row.supersedes, batchId]);
           }
           await this.db.run('DELETE FROM ledger_claims WHERE batch_id = ?', [batchId]);
