@@ -46,11 +46,14 @@ function localFile(path: string | undefined): (Omit<SqlInputFile, 'key'> & { isi
   }
 }
 
+/** Reads of a chunk straight into day files before it takes the temporary-table path. */
+const DIRECT_ATTEMPTS = 3;
+
 /**
  * One source's files of a chunk through DuckDB. Straight into day files ({@link sqlDecodeDirect})
  * when one read can take them all (the usual case); into a temporary table ({@link sqlDecodeChunk})
- * when they mix compressions, and when that read failed: this path finds every file DuckDB cannot
- * read, beginning with the one the failed read named.
+ * when they mix compressions, and once {@link DIRECT_ATTEMPTS} reads have failed: this path finds
+ * every file DuckDB cannot read, beginning with those the failed reads named.
  */
 async function decodeSource(
   deps: SqlChunkDeps,
@@ -64,10 +67,18 @@ async function decodeSource(
 }> {
   const setAside = new Map<string, string>();
   const oneRead = inputs.every((f) => f.compression === inputs[0]?.compression);
-  if (oneRead) {
-    const direct = await sqlDecodeDirect(deps.duck, plan, inputs, join(deps.dir, `direct-${tag}`));
-    if (direct.ok) return { decoded: direct.decoded, fallback: direct.fallback, rows: { days: direct.days } };
-    if (direct.culprit !== undefined) setAside.set(direct.culprit.key, direct.culprit.reason);
+  // A read that fails on a file DuckDB names goes again without it, up to a few times; a chunk with
+  // more bad files than that takes the temporary-table path, whose slices bound what each one costs.
+  for (let attempt = 0; oneRead && attempt < DIRECT_ATTEMPTS; attempt++) {
+    const rest = inputs.filter((f) => !setAside.has(f.key));
+    if (rest.length === 0) return { decoded: new Map(), fallback: setAside, rows: { days: [] } };
+    const direct = await sqlDecodeDirect(deps.duck, plan, rest, join(deps.dir, `direct-${tag}`));
+    if (direct.ok) {
+      for (const [key, reason] of setAside) direct.fallback.set(key, reason);
+      return { decoded: direct.decoded, fallback: direct.fallback, rows: { days: direct.days } };
+    }
+    if (direct.culprit === undefined) break;
+    setAside.set(direct.culprit.key, direct.culprit.reason);
   }
   const result = await sqlDecodeChunk(deps.duck, plan, inputs, tag, { setAside });
   await applyContentFilterSql(deps.duck, plan.source, result.rowsTable, result.decoded);

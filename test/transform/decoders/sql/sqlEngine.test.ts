@@ -211,6 +211,55 @@ describe('the DuckDB engine', () => {
     }
   });
 
+  it('reads a chunk again without each file DuckDB cannot read, and slices a chunk with many such files', async () => {
+    const sid = 'user03-0b1c2d3e4f5a6b7c8';
+    const key = (n: number) =>
+      `cloudwatch/2026/11/01/09/stream-1-2026-11-01-09-00-${String(n).padStart(2, '0')}-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
+    const good = (n: number) =>
+      gzipSync(
+        dataMessage({
+          logStream: sid,
+          events: [
+            {
+              id: `${n}`.padStart(56, '3'),
+              timestamp: Date.parse('2026-11-01T09:00:00Z') + n,
+              message: sessionMessage(sid, '2026-11-01T09:00:00Z', [`# ${n}`]),
+            },
+          ],
+        }),
+      );
+    const broken = gzipSync('{"messageType":"DATA_MESSAGE","owner":12ab]} not json');
+    for (const bad of [2, 5]) {
+      // prepare: good files with `bad` broken ones among them
+      const files = Array.from({ length: 12 }, (_, n) => ({
+        key: key(n),
+        body: n % 2 === 1 && n < 2 * bad ? broken : good(n),
+      }));
+      // act
+      const js = await transformWith('js', files);
+      const spy = vi.spyOn(DuckDBConnection.prototype, 'run');
+      let duck: Awaited<ReturnType<typeof transformWith>>;
+      const statements: string[] = [];
+      try {
+        duck = await transformWith('duckdb', files);
+      } finally {
+        statements.push(...spy.mock.calls.map((c) => String(c[0])));
+        spy.mockRestore();
+      }
+      // assess: each broken file quarantined as the JavaScript engine does it, the rest kept; a
+      // couple of bad files cost a read each, more than a couple take the sliced path
+      expect(duck.summary.totals.filesQuarantined).toBe(bad);
+      expect(duck.summary.totals.rows).toBe(12 - bad);
+      expect(reasons(duck.summary)).toEqual(reasons(js.summary));
+      expect(await fingerprint(duck.lake)).toEqual(await fingerprint(js.lake));
+      const directReads = statements.filter((q) => q.startsWith('COPY') && q.includes('loglake_part')).length;
+      const viaTable = statements.some((q) => q.startsWith('CREATE OR REPLACE TEMP TABLE'));
+      expect({ directReads, viaTable }).toEqual(
+        bad === 2 ? { directReads: 3, viaTable: false } : { directReads: 3, viaTable: true },
+      );
+    }
+  });
+
   it('sends a gzip file its trailer shows cut short to the exact decoder without a failed DuckDB read', async () => {
     // prepare: a cut CloudTrail file between two intact ones, as the chunk's reading order has it
     const records = JSON.parse(fixtureText('cloudtrail/session-records.json')).Records as unknown[];
