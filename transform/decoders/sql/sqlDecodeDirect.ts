@@ -27,8 +27,9 @@ export type DirectResult =
  * Decodes and projects a chunk of one source's files (one compression) straight into Parquet, one
  * file per day, in a single `COPY … PARTITION_BY`: no temporary table holds the rows in between.
  * A row the plan does not keep (a control message, a filtered event, a document with an unknown
- * envelope, an event for the exact decoder) goes to a partition of its own holding only its
- * `source_key`, where it is counted; those partitions are never published. A file with an unknown
+ * envelope, an event for the exact decoder) goes to a partition of its own (holding only its
+ * `source_key` when such rows may be many), where it is counted; those partitions are never
+ * published. A file with an unknown
  * envelope or a flagged event is then taken out of the day files again (they are rewritten without
  * it, which only such rare chunks pay for) and set aside for the JavaScript decoder, as is a file
  * without rows. The counts reconcile like {@link sqlDecodeChunk}'s. When the read fails, nothing is
@@ -43,7 +44,12 @@ export async function sqlDecodeDirect(
   if (isGlobLike(dir))
     throw new Error(`internal: a scratch folder looks like a pattern: ${JSON.stringify(dir)}`);
   const names = plan.columns.map((c) => quoteIdent(c.name));
-  const kept = names.map((n) => (n === '"source_key"' ? n : `CASE WHEN keep THEN ${n} END AS ${n}`));
+  // Rows of the other partitions are counted, never read: emptied when there may be many of them (a
+  // source's filters or the content rules can refuse most events), written whole when only rare
+  // ones land there (control messages, unknown envelopes, flagged events), which spares a CASE per
+  // column and row (4% of CloudTrail's time).
+  const many = plan.source.readready.filters.length > 0 || (plan.source.contentFilters ?? []).length > 0;
+  const kept = names.map((n) => (!many || n === '"source_key"' ? n : `CASE WHEN keep THEN ${n} END AS ${n}`));
   // A content rule refuses kept rows, in the order of the rules (a row counts for the first only).
   const rules = plan.source.contentFilters ?? [];
   const refused = rules.map((f) => `WHEN keep AND ${refusedCondition(f)} THEN '_${f.reason}'`).join(' ');
