@@ -107,9 +107,10 @@ export interface SqlChunkDeps {
 /**
  * Decodes one chunk of a batch with DuckDB: each file is located or fetched here (compression
  * sniffed by magic bytes; an oversized file is quarantined at once, as by the JavaScript decoder,
- * and a gzip file its trailer shows cut short goes straight to that decoder), then each source's files go through {@link sqlDecodeChunk}, which leaves the rows in a
- * temporary table per source. Files DuckDB sets aside, and files of sources without a plan, go
- * through the JavaScript decoder into its spools, so every file ends up decoded exactly once.
+ * and a gzip file its trailer shows cut short goes straight to that decoder), then each source's
+ * files go through {@link decodeSource}, which leaves the rows in day files (or a temporary table)
+ * per source. Files DuckDB sets aside, and files of sources without a plan, go through the
+ * JavaScript decoder into its spools, so every file ends up decoded exactly once.
  */
 export async function decodeChunkSql(
   deps: SqlChunkDeps,

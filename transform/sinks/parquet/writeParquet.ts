@@ -110,7 +110,7 @@ export async function writeParquet(
     );
     if (written.length > 0)
       parts.push(
-        `SELECT ${select} FROM read_parquet([${written.map((w) => literalFilePath(w.path)).join(', ')}])`,
+        `SELECT ${select} FROM read_parquet([${written.map((w) => literalFilePath(w.path)).join(', ')}], hive_partitioning = false)`,
       );
     if (files.length > 0) {
       // DuckDB allocates read buffers of this size per thread: fit it to the data, not to a worst case.
