@@ -199,9 +199,10 @@ export interface Ledger extends FailureLedger {
   record(files: LandedFile[]): Promise<number>;
   /**
    * Claims a bounded batch. An unfinished claim (a crashed run) is returned again, with the same
-   * files and id, so its re-run overwrites the same outputs.
+   * files and id, so its re-run overwrites the same outputs; except those in `held`, claims the
+   * caller is still publishing (a ledger with leases does not hand out a held claim anyway).
    */
-  claim(opts: { maxFiles: number; maxBytes: number }): Promise<Claim | undefined>;
+  claim(opts: { maxFiles: number; maxBytes: number; held?: ReadonlySet<string> }): Promise<Claim | undefined>;
   /** Marks a claim's files done. */
   complete(batchId: string): Promise<void>;
   counts(): Promise<{ pending: number; claimed: number; done: number }>;

@@ -5,7 +5,7 @@ import type { RunManifest } from '../lake/runManifest.ts';
 import { readreadyTablesOf } from '../sources/loader.ts';
 import { withContentFilters } from './contentFilter.ts';
 import { RecordingStore } from './recordingStore.ts';
-import type { TransformContext } from './transformBatch.ts';
+import type { StagedBatch, TransformContext } from './transformBatch.ts';
 import { quarantineKey } from './writeRunRecord.ts';
 
 /** Too many runs failed in a row with no success between: the lake (not one file) is in trouble. */
@@ -15,8 +15,12 @@ export class TransformStalledError extends LoglakeError {}
 export interface ClaimLoopOptions {
   maxFiles: number;
   maxBytes: number;
-  /** Runs one claimed batch (normally {@link transformBatch}) in the context given. */
-  run(ctx: TransformContext, claim: Claim): Promise<RunManifest>;
+  /**
+   * Decodes one claimed batch in the context given, up to the point where only publishing is left
+   * (normally {@link stageBatch}). The loop claims and decodes the next batch while this one
+   * publishes, so the lanes do not wait for a batch's catalog and ledger writes.
+   */
+  stage(ctx: TransformContext, claim: Claim): Promise<StagedBatch>;
   /** Asked before each claim with the batches done so far; false stops the loop. Default: go on. */
   shouldContinue?(batches: number): boolean;
   /** Called after each batch, done or failed. */
@@ -38,12 +42,14 @@ export interface ClaimLoopResult {
 }
 
 /**
- * The one claim loop of transform (CLI, Lambda, bench): claim → run → complete, or fail. A run that
- * throws is recorded with `ledger.fail`, so the ledger retries the claim, then splits it and
- * finally sets the poison file aside: a bad file never blocks the landings after it. Before a split
- * half runs, the outputs of the batch it came from are removed (its failed run may have written
- * some); after a replayed batch succeeds, its outputs and quarantine records the new run no longer
- * wrote are removed, so a replay leaves each event exactly once.
+ * The one claim loop of transform (CLI, Lambda, bench): claim → stage → publish → complete, or
+ * fail. A batch publishes while the next one is claimed and staged (the lanes stay busy), and
+ * batches publish in the order they were claimed. A run that throws is recorded with
+ * `ledger.fail`, so the ledger retries the claim, then splits it and finally sets the poison file
+ * aside: a bad file never blocks the landings after it. Before a split half runs, the outputs of
+ * the batch it came from are removed (its failed run may have written some); after a replayed
+ * batch succeeds, its outputs and quarantine records the new run no longer wrote are removed, so a
+ * replay leaves each event exactly once.
  */
 export async function processClaims(
   lake: Lake,
@@ -55,48 +61,86 @@ export async function processClaims(
     opts;
   const result: ClaimLoopResult = { runs: [], failures: [], stopped: false };
   let inARow = 0;
-  for (;;) {
-    if (opts.shouldContinue && !opts.shouldContinue(result.runs.length + result.failures.length)) {
-      result.stopped = true;
-      return result;
+  /** The batch publishing in the background, if any: its end rejects only when the loop stalls. */
+  let publishing: { batchId: string; done: Promise<void> } | undefined;
+  const settle = async () => {
+    const p = publishing;
+    publishing = undefined;
+    await p?.done;
+  };
+  const failed = async (claim: Claim, err: unknown, started: number) => {
+    const error = errorMessage(err);
+    await lake.ledger.fail(claim.batchId, error);
+    result.failures.push({ batchId: claim.batchId, files: claim.files.length, error });
+    opts.onBatch?.(claim, { error: err instanceof Error ? err : new Error(error), ms: Date.now() - started });
+    if (++inARow >= maxConsecutiveFailures) {
+      throw new TransformStalledError(
+        `transform stopped after ${inARow} failed batches in a row: ${error}`,
+        { batchId: claim.batchId, failures: inARow },
+        { cause: err },
+      );
     }
-    await refreshLiveConfig(lake);
-    const claim = await lake.ledger.claim({ maxFiles: opts.maxFiles, maxBytes: opts.maxBytes });
-    if (claim === undefined) return result;
-    // A source added or fixed, or an account denied, in the live configuration applies from the
-    // next claim on (the filter's lists also drop rows by content, see withContentFilters).
-    const batchCtx: TransformContext = { ...ctx, sources: withContentFilters(lake.sources, lake.filter) };
-    const started = Date.now();
-    const readready = new RecordingStore(ctx.readready);
-    const quarantine = new RecordingStore(ctx.quarantine);
-    try {
-      const older = (claim.supersedes ?? []).filter((id) => id !== claim.batchId);
-      if (older.length > 0) await removeBatchOutputs(batchCtx, claim, older, new Set());
-      const manifest = await opts.run({ ...batchCtx, readready, quarantine }, claim);
-      if (claim.supersedes?.includes(claim.batchId)) {
-        await removeBatchOutputs(batchCtx, claim, [claim.batchId], readready.written);
-        await removeStaleQuarantine(ctx.quarantine, claim, quarantine.written);
+  };
+  try {
+    for (;;) {
+      const begun = result.runs.length + result.failures.length + (publishing === undefined ? 0 : 1);
+      if (opts.shouldContinue && !opts.shouldContinue(begun)) {
+        await settle();
+        result.stopped = true;
+        return result;
       }
-      await lake.ledger.complete(claim.batchId);
-      inARow = 0;
-      result.runs.push(manifest);
-      opts.onBatch?.(claim, { manifest, ms: Date.now() - started });
-    } catch (err) {
-      const error = errorMessage(err);
-      await lake.ledger.fail(claim.batchId, error);
-      result.failures.push({ batchId: claim.batchId, files: claim.files.length, error });
-      opts.onBatch?.(claim, {
-        error: err instanceof Error ? err : new Error(error),
-        ms: Date.now() - started,
-      });
-      if (++inARow >= maxConsecutiveFailures) {
-        throw new TransformStalledError(
-          `transform stopped after ${inARow} failed batches in a row: ${error}`,
-          { batchId: claim.batchId, failures: inARow },
-          { cause: err },
-        );
+      await refreshLiveConfig(lake);
+      const held = new Set(publishing === undefined ? [] : [publishing.batchId]);
+      const claim = await lake.ledger.claim({ maxFiles: opts.maxFiles, maxBytes: opts.maxBytes, held });
+      if (claim === undefined) {
+        if (publishing === undefined) return result;
+        // The batch that was publishing may fail, and is then claimable again.
+        await settle();
+        continue;
       }
+      // A source added or fixed, or an account denied, in the live configuration applies from the
+      // next claim on (the filter's lists also drop rows by content, see withContentFilters).
+      const batchCtx: TransformContext = { ...ctx, sources: withContentFilters(lake.sources, lake.filter) };
+      const started = Date.now();
+      const readready = new RecordingStore(ctx.readready);
+      const quarantine = new RecordingStore(ctx.quarantine);
+      let staged: StagedBatch;
+      try {
+        const older = (claim.supersedes ?? []).filter((id) => id !== claim.batchId);
+        if (older.length > 0) await removeBatchOutputs(batchCtx, claim, older, new Set());
+        staged = await opts.stage({ ...batchCtx, readready, quarantine }, claim);
+      } catch (err) {
+        await settle();
+        await failed(claim, err, started);
+        continue;
+      }
+      // One batch publishes at a time, in claim order.
+      await settle();
+      const publish = async () => {
+        let manifest: RunManifest;
+        try {
+          manifest = await staged.publish();
+          if (claim.supersedes?.includes(claim.batchId)) {
+            await removeBatchOutputs(batchCtx, claim, [claim.batchId], readready.written);
+            await removeStaleQuarantine(ctx.quarantine, claim, quarantine.written);
+          }
+          await lake.ledger.complete(claim.batchId);
+        } catch (err) {
+          await failed(claim, err, started);
+          return;
+        }
+        inARow = 0;
+        result.runs.push(manifest);
+        opts.onBatch?.(claim, { manifest, ms: Date.now() - started });
+      };
+      const done = publish();
+      // Its failure surfaces where the loop waits for it (settle), not as an unhandled rejection.
+      done.catch(() => undefined);
+      publishing = { batchId: claim.batchId, done };
     }
+  } finally {
+    // Never leave a publish running behind the caller's back, whatever stopped the loop.
+    await publishing?.done.catch(() => undefined);
   }
 }
 

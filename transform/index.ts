@@ -71,6 +71,8 @@ export type {
 } from './sinks/readreadySink.ts';
 export {
   DEFAULT_MAX_RAW_OBJECT_BYTES,
+  type StagedBatch,
+  stageBatch,
   type TransformContext,
   type TransformOptions,
   transformBatch,

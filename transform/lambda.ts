@@ -4,7 +4,7 @@ import type { Lake } from '../lake/lake.ts';
 import { isReconciled } from './accounting.ts';
 import { processClaims } from './claimLoop.ts';
 import { transformContext } from './runTransform.ts';
-import { transformBatch } from './transformBatch.ts';
+import { stageBatch } from './transformBatch.ts';
 
 /** What one transform invocation did. */
 export interface TransformInvocationResult {
@@ -30,7 +30,7 @@ export interface TransformHandlerOptions {
 
 /**
  * Builds the transform handler. Each batch is bounded (`transform.maxFiles`, `transform.maxBytes`):
- * claim from the ledger → {@link transformBatch} → complete. The handler takes another batch only
+ * claim from the ledger → {@link stageBatch} → publish → complete. The handler takes another batch only
  * while the time left exceeds twice its slowest batch plus `safetyMs`, so it never runs into the
  * Lambda timeout; then it returns `{ more: true }`.
  *
@@ -63,7 +63,7 @@ export function createTransformHandler(lake: () => Promise<Lake>, opts: Transfor
     const loop = await processClaims(l, ctx, {
       maxFiles,
       maxBytes,
-      run: (batchCtx, claim) => transformBatch(batchCtx, claim, { prefetch, workers, engine }),
+      stage: (batchCtx, claim) => stageBatch(batchCtx, claim, { prefetch, workers, engine }),
       shouldContinue: (batches) => {
         const left = context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
         return batches < maxBatches && (batches === 0 || left >= 2 * slowest + safetyMs);

@@ -4,7 +4,7 @@ import type { RunManifest, SourceTotals, TransformStages } from '../lake/runMani
 import { addStages, addTotals, emptyStages, emptyTotals, isReconciled } from './accounting.ts';
 import { processClaims } from './claimLoop.ts';
 import { withContentFilters } from './contentFilter.ts';
-import { type TransformContext, transformBatch } from './transformBatch.ts';
+import { stageBatch, type TransformContext } from './transformBatch.ts';
 
 export interface RunTransformOptions {
   maxFiles?: number;
@@ -61,21 +61,23 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
   const totals = emptyTotals();
   const counts = await lake.ledger.counts();
   const total = counts.pending + counts.claimed;
-  let done = 0;
+  // Files of the batches begun (the one publishing included), less those of batches that failed.
+  let begun = 0;
   const loop = await processClaims(lake, ctx, {
     maxFiles,
     maxBytes,
-    run: (batchCtx, claim) => {
-      const base = done;
-      return transformBatch(batchCtx, claim, {
+    stage: (batchCtx, claim) => {
+      const base = begun;
+      begun += claim.files.length;
+      return stageBatch(batchCtx, claim, {
         prefetch: opts.prefetch ?? lake.config.transform.prefetch,
         workers: opts.workers ?? lake.config.transform.workers,
         engine: opts.engine ?? lake.config.transform.engine,
-        onProgress: (n) => opts.onProgress?.(base + n, total),
+        onProgress: (n) => opts.onProgress?.(Math.min(total, base + n), total),
       });
     },
     onBatch: (claim, outcome) => {
-      if (outcome.manifest) done += claim.files.length;
+      if (!outcome.manifest) begun -= claim.files.length;
     },
   });
   const runs = loop.runs;

@@ -91,13 +91,35 @@ export interface TransformOptions {
  * (`accounting.ts`), write each chunk's rows to the sink while the next chunk decodes, publish them
  * (`transform/sinks/`), then write the run record with its quarantines (`writeRunRecord.ts`).
  * Outputs are named after the batch id, a hash of the input keys, so re-running a batch
- * overwrites its own outputs instead of adding rows.
+ * overwrites its own outputs instead of adding rows. {@link stageBatch} then its `publish`.
  */
 export async function transformBatch(
   ctx: TransformContext,
   claim: Claim,
   opts: TransformOptions = {},
 ): Promise<RunManifest> {
+  return (await stageBatch(ctx, claim, opts)).publish();
+}
+
+/** A batch decoded and written to local files, not yet visible to readers. */
+export interface StagedBatch {
+  /**
+   * Publishes the batch's outputs and writes its run record (the commit record readers go by),
+   * then removes its scratch. Touches no DuckDB connection of the lanes, so the next batch may
+   * decode meanwhile.
+   */
+  publish(): Promise<RunManifest>;
+}
+
+/**
+ * The first half of {@link transformBatch}: every chunk decoded and written by the sink to local
+ * files. A failure here removes the batch's scratch and publishes nothing.
+ */
+export async function stageBatch(
+  ctx: TransformContext,
+  claim: Claim,
+  opts: TransformOptions = {},
+): Promise<StagedBatch> {
   const {
     prefetch = 8,
     maxUncompressedBytes = 1024 * 1024 * 1024,
@@ -158,21 +180,30 @@ export async function transformBatch(
     }
     await writing;
   };
-  let failure: unknown;
+  // The failure is what matters: a second one while cleaning up must not hide it.
+  const dropAll = async () => {
+    await Promise.all(decoders.map((d) => d.abort().catch(() => undefined)));
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  };
   try {
     await inLanes(ctx, Math.min(chunks, ctx.connectDuck ? DECODERS[engine].lanes(workers) : 1), lane);
-    const outputs = await timed(stages, 'publishMs', () => output.commit());
-    return await writeRunRecord(ctx, claim, { started, account, outputs, stages });
   } catch (err) {
-    failure = err;
-    // The failure is what matters: a second one while cleaning up must not hide it.
-    await Promise.all(decoders.map((d) => d.abort().catch(() => undefined)));
+    await dropAll();
     throw err;
-  } finally {
-    await rm(dir, { recursive: true, force: true }).catch((cleanup: unknown) => {
-      if (failure === undefined) throw cleanup;
-    });
   }
+  return {
+    async publish() {
+      try {
+        const outputs = await timed(stages, 'publishMs', () => output.commit());
+        const manifest = await writeRunRecord(ctx, claim, { started, account, outputs, stages });
+        await rm(dir, { recursive: true, force: true });
+        return manifest;
+      } catch (err) {
+        await dropAll();
+        throw err;
+      }
+    },
+  };
 }
 
 /** Default of {@link TransformOptions.maxRawObjectBytes}. */

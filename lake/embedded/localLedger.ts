@@ -71,8 +71,12 @@ export class LocalLedger implements Ledger {
     return added;
   }
 
-  async claim(opts: { maxFiles: number; maxBytes: number }): Promise<Claim | undefined> {
-    const reopened = await this.#reopen();
+  async claim(opts: {
+    maxFiles: number;
+    maxBytes: number;
+    held?: ReadonlySet<string>;
+  }): Promise<Claim | undefined> {
+    const reopened = await this.#reopen(opts.held ?? new Set());
     if (reopened) return reopened;
     const candidates = await this.#files("state = 'pending' ORDER BY key, bucket LIMIT ?", [opts.maxFiles]);
     const files: LandedFile[] = [];
@@ -184,10 +188,12 @@ export class LocalLedger implements Ledger {
   }
 
   /** Hands out the first open claim again, after splitting or setting aside the ones out of tries. */
-  async #reopen(): Promise<Claim | undefined> {
+  async #reopen(held: ReadonlySet<string>): Promise<Claim | undefined> {
     for (;;) {
+      const skip = [...held];
       const open = await this.db.runAndReadAll(
-        "SELECT batch_id FROM landed_files WHERE state = 'claimed' ORDER BY batch_id LIMIT 1",
+        `SELECT batch_id FROM landed_files WHERE state = 'claimed'${skip.length > 0 ? ` AND batch_id NOT IN (${skip.map(() => '?').join(', ')})` : ''} ORDER BY batch_id LIMIT 1`,
+        skip,
       );
       const openId = open.getRows()[0]?.[0];
       if (openId === undefined || openId === null) return undefined;

@@ -50,4 +50,28 @@ describe('LocalLedger: files identified by bucket and key', () => {
       instance.closeSync();
     }
   });
+
+  it('hands out an unfinished claim again, but not one the caller says it still holds', async () => {
+    const { instance, connection } = await openDuckDB(':memory:');
+    try {
+      const ledger = await LocalLedger.open(connection);
+      const f = (key: string) => ({ bucket: 'raw', key, source: 'cloudtrail', size: 1, partition: ['x'] });
+      await ledger.record([f('a'), f('b'), f('c'), f('d')]);
+      const first = await ledger.claim({ maxFiles: 2, maxBytes: 1e9 });
+      expect(first?.files.map((x) => x.key)).toEqual(['a', 'b']);
+      // held (publishing): the next claim takes the pending files
+      const second = await ledger.claim({ maxFiles: 2, maxBytes: 1e9, held: new Set([first!.batchId]) });
+      expect(second?.files.map((x) => x.key)).toEqual(['c', 'd']);
+      // not held any more (it crashed, say): the oldest open claim comes back, same id and files
+      const again = await ledger.claim({ maxFiles: 2, maxBytes: 1e9, held: new Set([second!.batchId]) });
+      expect(again).toEqual(first);
+      await ledger.complete(first!.batchId);
+      await ledger.complete(second!.batchId);
+      expect(await ledger.claim({ maxFiles: 2, maxBytes: 1e9, held: new Set() })).toBeUndefined();
+      expect(await ledger.counts()).toEqual({ pending: 0, claimed: 0, done: 4 });
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
 });

@@ -3,7 +3,9 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drainQueue } from '../../addapart/drainQueue.ts';
 import type { Lake } from '../../lake/lake.ts';
-import { runTransform } from '../../transform/runTransform.ts';
+import { processClaims } from '../../transform/claimLoop.ts';
+import { runTransform, transformContext } from '../../transform/runTransform.ts';
+import { stageBatch } from '../../transform/transformBatch.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 import { tempLake } from '../helpers/tempLake.ts';
 
@@ -55,5 +57,87 @@ describe('runTransform with a poison file', () => {
     const aside = await lake.ledger.listSetAside();
     expect(aside.map((b) => b.files.map((f) => f.key))).toEqual([[poison]]);
     expect(aside[0]?.error).toMatch(/EISDIR|directory/i);
+  });
+});
+
+describe('processClaims', () => {
+  /** Six landed files, two per batch. */
+  async function sixFiles(): Promise<void> {
+    const body = gzipSync(fixtureText('cloudtrail/session-records.json'));
+    for (const n of [1, 2, 3, 4, 5, 6]) await lake.raw.put(ctKey(n), body);
+    await drainQueue(lake);
+  }
+
+  it('claims and stages the next batch while one publishes, and publishes in claim order', async () => {
+    // prepare
+    await sixFiles();
+    const events: string[] = [];
+    let nextStaged: () => void = () => undefined;
+    // act: each publish waits (up to half a second) for the next batch's stage to begin
+    const loop = await processClaims(lake, transformContext(lake), {
+      maxFiles: 2,
+      maxBytes: 1e9,
+      stage: async (ctx, claim) => {
+        nextStaged();
+        const n = claim.files[0]!.key.match(/File(\d)/)![1];
+        events.push(`stage ${n}`);
+        const staged = await stageBatch(ctx, claim);
+        const overlapped = new Promise<boolean>((resolve) => {
+          nextStaged = () => resolve(true);
+          setTimeout(() => resolve(false), 500);
+        });
+        return {
+          async publish() {
+            const waited = await overlapped;
+            events.push(`publish ${n}${waited ? ' after the next stage began' : ''}`);
+            return staged.publish();
+          },
+        };
+      },
+    });
+    // assess
+    expect(loop.failures).toEqual([]);
+    expect(loop.runs.map((r) => r.inputs?.map((f) => f.key))).toEqual([
+      [ctKey(1), ctKey(2)],
+      [ctKey(3), ctKey(4)],
+      [ctKey(5), ctKey(6)],
+    ]);
+    expect(events).toEqual([
+      'stage 1',
+      'stage 3',
+      'publish 1 after the next stage began',
+      'stage 5',
+      'publish 3 after the next stage began',
+      'publish 5',
+    ]);
+    expect(await lake.ledger.counts()).toEqual({ pending: 0, claimed: 0, done: 6 });
+    const rows = await rowsBySourceKey();
+    expect([...rows.values()]).toEqual(Array(6).fill(RECORDS));
+  });
+
+  it('retries a batch whose publish failed while the next one was staged, with every event once', async () => {
+    // prepare
+    await sixFiles();
+    let failedOnce = false;
+    // act: the first publish of the batch of files 3 and 4 fails
+    const loop = await processClaims(lake, transformContext(lake), {
+      maxFiles: 2,
+      maxBytes: 1e9,
+      stage: async (ctx, claim) => {
+        const staged = await stageBatch(ctx, claim);
+        const fail = !failedOnce && claim.files[0]!.key === ctKey(3);
+        if (fail) failedOnce = true;
+        return {
+          publish: () => (fail ? Promise.reject(new Error('catalog unavailable')) : staged.publish()),
+        };
+      },
+    });
+    // assess
+    expect(loop.failures).toEqual([{ batchId: expect.any(String), files: 2, error: 'catalog unavailable' }]);
+    expect(loop.runs.map((r) => r.inputs?.[0]?.key).sort()).toEqual([ctKey(1), ctKey(3), ctKey(5)].sort());
+    expect(await lake.ledger.counts()).toEqual({ pending: 0, claimed: 0, done: 6 });
+    const rows = await rowsBySourceKey();
+    expect([...rows.keys()].sort()).toEqual([1, 2, 3, 4, 5, 6].map(ctKey).sort());
+    expect([...rows.values()]).toEqual(Array(6).fill(RECORDS));
   });
 });
