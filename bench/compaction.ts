@@ -17,7 +17,7 @@ import { compactLake } from '../compact/compactLake.ts';
 import { DEFAULT_ZSTD_LEVEL } from '../compact/compactPartition.ts';
 import { generate } from '../ingest/generate/index.ts';
 import { configSchema } from '../lake/config.ts';
-import { literalFilePath } from '../lake/duckPaths.ts';
+import { readLocalParquet } from '../lake/duckPaths.ts';
 import { generationOfLocation, listGeneration } from '../lake/generations.ts';
 import type { Lake } from '../lake/lake.ts';
 import { openLake } from '../lake/openLake.ts';
@@ -70,10 +70,11 @@ async function snapshot(
   const duck = await instance.connect();
   try {
     for (const [table, list] of files) {
-      const paths = list.map((f) => literalFilePath(lake.readready.uri(f.key))).join(', ');
-      await duck.run(
-        `CREATE VIEW ${quoteIdent(table)} AS SELECT * FROM read_parquet([${paths}], hive_partitioning = false, union_by_name = true)`,
+      const source = readLocalParquet(
+        list.map((f) => lake.readready.uri(f.key)),
+        { unionByName: true },
       );
+      await duck.run(`CREATE VIEW ${quoteIdent(table)} AS SELECT * FROM ${source}`);
     }
     const measured = [];
     for (const q of queries) {

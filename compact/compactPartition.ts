@@ -2,7 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { isGlobLike, literalFilePath } from '../lake/duckPaths.ts';
+import { isGlobLike, literalFilePath, readLocalParquet } from '../lake/duckPaths.ts';
 import { LoglakeError } from '../lake/errors.ts';
 import { readManifest, writeManifest } from '../lake/generationManifest.ts';
 import {
@@ -218,7 +218,10 @@ export async function mergeFiles(
       locals.push(await localCopy(ctx.readready, f.key, scratch, `in-${i}.parquet`));
     }
     // Hive partitioning off: `calendarday` is the partition's, not a column of the files.
-    const source = `read_parquet([${locals.map((l) => literalFilePath(l.path)).join(', ')}], hive_partitioning = false, union_by_name = true)`;
+    const source = readLocalParquet(
+      locals.map((l) => l.path),
+      { unionByName: true },
+    );
     const rowsIn = await countRows(ctx.duck, `SELECT count(*) AS n FROM ${source}${filter}`);
     const out = join(scratch, 'out');
     const order =
@@ -238,7 +241,7 @@ export async function mergeFiles(
         ? 0
         : await countRows(
             ctx.duck,
-            `SELECT count(*) AS n FROM read_parquet([${outputs.map((n) => literalFilePath(join(out, n))).join(', ')}])`,
+            `SELECT count(*) AS n FROM ${readLocalParquet(outputs.map((n) => join(out, n)))}`,
           );
     if (rowsOut !== rowsIn) {
       throw new CompactionError(`compaction wrote ${rowsOut} rows from ${rowsIn}: not switching`, {

@@ -30,3 +30,18 @@ export function literalFilePath(path: string): string {
 export function escapeGlob(path: string): string {
   return path.replace(/[*?[\]{}]/g, (c) => `[${c}]`);
 }
+
+/**
+ * `read_parquet` of local files loglake wrote, by literal paths ({@link literalFilePath}), with Hive
+ * partitioning off: a folder named `key=value` on the way (a partitioned COPY's, or one the lake
+ * lives under) must not add a column the files do not have.
+ */
+export function readLocalParquet(
+  paths: readonly string[],
+  opts: { filename?: boolean; unionByName?: boolean } = {},
+): string {
+  const flags = ['hive_partitioning = false'];
+  if (opts.filename) flags.push('filename = true');
+  if (opts.unionByName) flags.push('union_by_name = true');
+  return `read_parquet([${paths.map(literalFilePath).join(', ')}], ${flags.join(', ')})`;
+}

@@ -114,6 +114,19 @@ export function fileCounts(
 }
 
 /**
+ * Sets aside, as `no events`, every file of `files` neither decoded nor set aside already: a file
+ * without a single row (no documents, or only empty ones) may be an error for its framing, which
+ * the exact decoder says.
+ */
+export function setAsideWithoutRows(
+  files: readonly SqlInputFile[],
+  decoded: ReadonlyMap<string, FileCounts>,
+  fallback: Map<string, string>,
+): void {
+  for (const f of files) if (!decoded.has(f.key) && !fallback.has(f.key)) fallback.set(f.key, 'no events');
+}
+
+/**
  * Decodes and projects a chunk of one source's files with DuckDB, by the source's {@link SqlPlan},
  * in one pass: `read_json` → unnest events → typed rows in a temporary table. A file DuckDB cannot
  * read (it names it in the error) is set aside for the JavaScript decoder and the rest is read
@@ -201,9 +214,7 @@ export async function sqlDecodeChunk(
     if (verdict.ok) decoded.set(key, verdict.counts);
     else fallback.set(key, verdict.reason);
   }
-  // A file without a single row (no documents, or only empty ones) may be an error for its framing:
-  // let the exact decoder say.
-  for (const f of files) if (!decoded.has(f.key) && !fallback.has(f.key)) fallback.set(f.key, 'no events');
+  setAsideWithoutRows(files, decoded, fallback);
   const gone = [...fallback.keys()].map(quoteLiteral);
   await duck.run(
     `DELETE FROM ${rowsTable} WHERE filtered OR bad OR doc_control OR doc_unknown` +

@@ -1,14 +1,21 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { isGlobLike, literalFilePath } from '../../../lake/duckPaths.ts';
+import { isGlobLike, literalFilePath, readLocalParquet } from '../../../lake/duckPaths.ts';
 import { parquetOptions } from '../../../lake/parquetOptions.ts';
 import type { FileCounts } from '../../../lake/runManifest.ts';
 import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
 import { refusedCondition } from '../../contentFilter.ts';
 import { TRANSFORM_PARQUET } from '../../sinks/parquet/writeParquet.ts';
 import type { DayFile } from '../chunkDecoder.ts';
-import { docsOf, type FileRowKinds, fileCounts, readFailure, type SqlInputFile } from './sqlDecode.ts';
+import {
+  docsOf,
+  type FileRowKinds,
+  fileCounts,
+  readFailure,
+  type SqlInputFile,
+  setAsideWithoutRows,
+} from './sqlDecode.ts';
 import type { SqlPlan } from './sqlPlan.ts';
 
 /** The partition column of the one `COPY`: a day, or where a row the plan does not keep goes. */
@@ -55,7 +62,11 @@ export async function sqlDecodeDirect(
     return { ok: false, ...(culprit === undefined ? {} : { culprit }) };
   }
   const written = await partitionFiles(dir);
-  if (written.length === 0) return { ok: true, decoded: new Map(), fallback: noEvents(files), days: [] };
+  if (written.length === 0) {
+    const fallback = new Map<string, string>();
+    setAsideWithoutRows(files, new Map(), fallback);
+    return { ok: true, decoded: new Map(), fallback, days: [] };
+  }
   const { perFile, perDay } = await tally(duck, written, plan);
   for (const w of written) if (w.part.startsWith('_')) await rm(w.path, { force: true });
   const decoded = new Map<string, FileCounts>();
@@ -65,7 +76,7 @@ export async function sqlDecodeDirect(
     if (verdict.ok) decoded.set(key, verdict.counts);
     else fallback.set(key, verdict.reason);
   }
-  for (const [key, reason] of noEvents(files)) if (!perFile.has(key)) fallback.set(key, reason);
+  setAsideWithoutRows(files, decoded, fallback);
   const days = await withoutSetAside(
     duck,
     written.filter((w) => !w.part.startsWith('_')),
@@ -105,7 +116,10 @@ async function tally(
   const partOf = new Map(written.map((w) => [w.path, w.part]));
   const counted = await duck.runAndReadAll(
     `SELECT filename, source_key, count(*) AS n
-     FROM read_parquet([${written.map((w) => literalFilePath(w.path)).join(', ')}], filename = true, hive_partitioning = false)
+     FROM ${readLocalParquet(
+       written.map((w) => w.path),
+       { filename: true },
+     )}
      GROUP BY ALL`,
   );
   const perFile = new Map<string, FileRowKinds & { refused: Record<string, number> }>();
@@ -148,7 +162,7 @@ async function withoutSetAside(
     if (gone.length > 0) {
       const again = `${w.path}.again`;
       await duck.run(
-        `COPY (SELECT * FROM read_parquet(${literalFilePath(w.path)}, hive_partitioning = false) WHERE source_key NOT IN (${gone.join(', ')}))
+        `COPY (SELECT * FROM ${readLocalParquet([w.path])} WHERE source_key NOT IN (${gone.join(', ')}))
          TO ${literalFilePath(again)} ${parquetOptions(TRANSFORM_PARQUET)}`,
       );
       await rename(again, w.path);
@@ -156,11 +170,6 @@ async function withoutSetAside(
     days.push({ calendarday: w.part, path: w.path, rows });
   }
   return days;
-}
-
-/** Every file, as one without events (the JavaScript decoder then says what it is). */
-function noEvents(files: readonly SqlInputFile[]): Map<string, string> {
-  return new Map(files.map((f) => [f.key, 'no events']));
 }
 
 /** A Parquet file of the partitioned `COPY`, and the partition it lies in. */

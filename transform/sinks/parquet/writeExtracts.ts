@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { literalFilePath } from '../../../lake/duckPaths.ts';
+import { readLocalParquet } from '../../../lake/duckPaths.ts';
 import { parquetOptions } from '../../../lake/parquetOptions.ts';
 import { quoteIdent, quoteLiteral } from '../../../lake/sqlQuote.ts';
 import type { SourceDefinition } from '../../../sources/loader.ts';
@@ -44,9 +44,7 @@ export async function writeExtracts(
   for (const o of outputs) {
     for (const e of extracts.get(o.table) ?? []) {
       const localPath = join(dirname(o.localPath), `${e.table}-${o.calendarday}-${o.chunk}.parquet`);
-      const rows =
-        o.rowsFrom ??
-        `SELECT * FROM read_parquet(${literalFilePath(o.localPath)}, hive_partitioning = false)`;
+      const rows = o.rowsFrom ?? `SELECT * FROM ${readLocalParquet([o.localPath])}`;
       const copied = await duck.runAndReadAll(
         `COPY (SELECT * FROM (${rows}) WHERE ${extractPredicate(e)}) ` +
           `TO ${quoteLiteral(localPath)} ${parquetOptions({ ...TRANSFORM_PARQUET, rowGroupSize: opts.rowGroupSize ?? TRANSFORM_PARQUET.rowGroupSize })}`,

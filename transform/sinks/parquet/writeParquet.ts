@@ -1,7 +1,7 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { literalFilePath } from '../../../lake/duckPaths.ts';
+import { literalFilePath, readLocalParquet } from '../../../lake/duckPaths.ts';
 import { DUCK_TYPES } from '../../../lake/duckTypes.ts';
 import { type ParquetWrite, parquetOptions } from '../../../lake/parquetOptions.ts';
 import type { ColumnType } from '../../../lake/ports.ts';
@@ -109,9 +109,7 @@ export async function writeParquet(
       (s) => `SELECT ${select} FROM ${s.rowsTable} WHERE calendarday = ${quoteLiteral(calendarday)}`,
     );
     if (written.length > 0)
-      parts.push(
-        `SELECT ${select} FROM read_parquet([${written.map((w) => literalFilePath(w.path)).join(', ')}], hive_partitioning = false)`,
-      );
+      parts.push(`SELECT ${select} FROM ${readLocalParquet(written.map((w) => w.path))}`);
     if (files.length > 0) {
       // DuckDB allocates read buffers of this size per thread: fit it to the data, not to a worst case.
       const maxObject = Math.max(16 * 1024 * 1024, Math.max(...files.map((f) => f.maxLine)) * 3 + 1);
