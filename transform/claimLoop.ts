@@ -20,7 +20,7 @@ export interface ClaimLoopOptions {
    * (normally {@link stageBatch}). The loop claims and decodes the next batch while this one
    * publishes, so the lanes do not wait for a batch's catalog and ledger writes.
    */
-  stage(ctx: TransformContext, claim: Claim): Promise<StagedBatch>;
+  stage(ctx: TransformContext, claim: Claim, hooks: StageHooks): Promise<StagedBatch>;
   /** Asked before each claim with the batches done so far; false stops the loop. Default: go on. */
   shouldContinue?(batches: number): boolean;
   /** Called after each batch, done or failed. */
@@ -31,6 +31,15 @@ export interface ClaimLoopOptions {
    * down and set aside (`maxAttempts × (log2(maxFiles) + 2)`), so only an outage stops it.
    */
   maxConsecutiveFailures?: number;
+}
+
+/** What the loop asks of a stage beyond its batch. */
+export interface StageHooks {
+  /**
+   * To be called once a lane has no chunk left to take (the batch's last chunks are in hand): the
+   * loop then claims the next batch, so the lanes do not wait for the claim once this one is staged.
+   */
+  onDraining(): void;
 }
 
 /** What {@link processClaims} did. */
@@ -81,17 +90,27 @@ export async function processClaims(
       );
     }
   };
+  const claimNext = async (held: ReadonlySet<string>) => {
+    await refreshLiveConfig(lake);
+    return lake.ledger.claim({ maxFiles: opts.maxFiles, maxBytes: opts.maxBytes, held });
+  };
+  const begun = () => result.runs.length + result.failures.length + (publishing === undefined ? 0 : 1);
+  /** The next batch, claimed while the last one's final chunks decode (see {@link StageHooks}). */
+  let ahead: Promise<Claim | undefined> | undefined;
   try {
     for (;;) {
-      const begun = result.runs.length + result.failures.length + (publishing === undefined ? 0 : 1);
-      if (opts.shouldContinue && !opts.shouldContinue(begun)) {
-        await settle();
-        result.stopped = true;
-        return result;
+      // A claim made ahead was already allowed by shouldContinue (it holds files, on AWS a lease):
+      // it runs. One that found nothing is asked again, since the batch staging then may have failed.
+      let claim = await ahead;
+      ahead = undefined;
+      if (claim === undefined) {
+        if (opts.shouldContinue && !opts.shouldContinue(begun())) {
+          await settle();
+          result.stopped = true;
+          return result;
+        }
+        claim = await claimNext(new Set(publishing === undefined ? [] : [publishing.batchId]));
       }
-      await refreshLiveConfig(lake);
-      const held = new Set(publishing === undefined ? [] : [publishing.batchId]);
-      const claim = await lake.ledger.claim({ maxFiles: opts.maxFiles, maxBytes: opts.maxBytes, held });
       if (claim === undefined) {
         if (publishing === undefined) return result;
         // The batch that was publishing may fail, and is then claimable again.
@@ -108,7 +127,16 @@ export async function processClaims(
       try {
         const older = (claim.supersedes ?? []).filter((id) => id !== claim.batchId);
         if (older.length > 0) await removeBatchOutputs(batchCtx, claim, older, new Set());
-        staged = await opts.stage({ ...batchCtx, readready, quarantine }, claim);
+        const staging = claim;
+        const onDraining = () => {
+          // One claim ahead at most, only if the loop would go on after this batch.
+          if (ahead !== undefined || (opts.shouldContinue && !opts.shouldContinue(begun() + 1))) return;
+          const held = new Set([staging.batchId, ...(publishing === undefined ? [] : [publishing.batchId])]);
+          ahead = claimNext(held);
+          // Its failure surfaces where the loop takes it, not as an unhandled rejection.
+          ahead.catch(() => undefined);
+        };
+        staged = await opts.stage({ ...batchCtx, readready, quarantine }, claim, { onDraining });
       } catch (err) {
         await settle();
         await failed(claim, err, started);
@@ -139,8 +167,9 @@ export async function processClaims(
       publishing = { batchId: claim.batchId, done };
     }
   } finally {
-    // Never leave a publish running behind the caller's back, whatever stopped the loop.
+    // Never leave a publish or a claim running behind the caller's back, whatever stopped the loop.
     await publishing?.done.catch(() => undefined);
+    await ahead?.catch(() => undefined);
   }
 }
 

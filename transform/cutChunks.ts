@@ -29,18 +29,23 @@ export function cutChunks(sizes: readonly number[], limits: ChunkLimits): number
   const weight = stored + n * PER_FILE_BYTES;
   const bounds = [0];
   let before = 0;
+  let storedBefore = 0;
   let inChunk = 0;
   for (let i = 0; i < n; i++) {
     const size = sizes[i] ?? 0;
     const start = bounds[bounds.length - 1]!;
     // A cut before file i once the chunk is full (by files or bytes), or once the files before it
-    // hold this chunk's share.
+    // hold this chunk's share, unless the files after it would then not fit in the chunks left
+    // (a cut by share that early would add a tail chunk the count did not plan for).
     const full = i - start >= perChunk || inChunk + size > limits.bytes;
-    if (i > start && (full || before >= (weight * bounds.length) / count)) {
+    const left = count - bounds.length;
+    const restFits = n - i <= left * perChunk && stored - storedBefore <= left * limits.bytes;
+    if (i > start && (full || (restFits && before >= (weight * bounds.length) / count))) {
       bounds.push(i);
       inChunk = 0;
     }
     before += size + PER_FILE_BYTES;
+    storedBefore += size;
     inChunk += size;
   }
   bounds.push(n);

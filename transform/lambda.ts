@@ -63,7 +63,8 @@ export function createTransformHandler(lake: () => Promise<Lake>, opts: Transfor
     const loop = await processClaims(l, ctx, {
       maxFiles,
       maxBytes,
-      stage: (batchCtx, claim) => stageBatch(batchCtx, claim, { prefetch, workers, engine }),
+      stage: (batchCtx, claim, { onDraining }) =>
+        stageBatch(batchCtx, claim, { prefetch, workers, engine, onDraining }),
       shouldContinue: (batches) => {
         const left = context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
         return batches < maxBatches && (batches === 0 || left >= 2 * slowest + safetyMs);

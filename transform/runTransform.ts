@@ -66,7 +66,7 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
   const loop = await processClaims(lake, ctx, {
     maxFiles,
     maxBytes,
-    stage: (batchCtx, claim) => {
+    stage: (batchCtx, claim, { onDraining }) => {
       const base = begun;
       begun += claim.files.length;
       return stageBatch(batchCtx, claim, {
@@ -74,6 +74,7 @@ export async function runTransform(lake: Lake, opts: RunTransformOptions = {}): 
         workers: opts.workers ?? lake.config.transform.workers,
         engine: opts.engine ?? lake.config.transform.engine,
         onProgress: (n) => opts.onProgress?.(Math.min(total, base + n), total),
+        onDraining,
       });
     },
     onBatch: (claim, outcome) => {

@@ -59,8 +59,10 @@ export interface TransformOptions {
   /**
    * Files per output chunk. Each chunk's Parquet is written while its lane's next chunk waits;
    * chunks are cut by position in the (key-ordered) batch, so a re-run cuts them the same way.
-   * 500 by default: DuckDB streams a chunk into its day files, so a bigger one costs little memory
-   * and saves a statement's planning per 250 files (CloudWatch's small files gained).
+   * 640 by default: DuckDB streams a chunk into its day files, so a bigger one costs little memory
+   * and saves a statement's planning per 250 files (CloudWatch's small files gained); and a batch of
+   * `transform.maxFiles` 1000 then goes in two chunks cut by bytes, not two of exactly 500 files
+   * whose decode times differ by a tenth (one lane waiting for the other at every batch).
    */
   chunkFiles?: number;
   /**
@@ -83,6 +85,11 @@ export interface TransformOptions {
    */
   engine?: TransformEngine;
   onProgress?: (filesDone: number, filesTotal: number) => void;
+  /**
+   * Called once, when the first lane finds no chunk left to take (the others may still decode
+   * theirs): the claim loop claims the next batch then (`StageHooks` in claimLoop.ts).
+   */
+  onDraining?: () => void;
 }
 
 /**
@@ -125,7 +132,7 @@ export async function stageBatch(
     maxUncompressedBytes = 1024 * 1024 * 1024,
     maxRawObjectBytes = DEFAULT_MAX_RAW_OBJECT_BYTES,
     workers = 1,
-    chunkFiles = 500,
+    chunkFiles = 640,
     chunkBytes = 64 * 1024 * 1024,
     engine = 'duckdb',
   } = opts;
@@ -148,6 +155,7 @@ export async function stageBatch(
   const chunks = bounds.length - 1;
   const decoders: ChunkDecoder[] = [];
   let done = 0;
+  let draining = false;
   const onFile = (o: ChunkOutcome) => {
     account.add(o);
     opts.onProgress?.(++done, claim.files.length);
@@ -177,6 +185,10 @@ export async function stageBatch(
       writing = writing.then(() => timed(stages, 'parquetMs', () => output.write(rows, chunk)));
       // Surface a failure at the lane's final await, not as an unhandled rejection.
       writing.catch(() => undefined);
+    }
+    if (!stop() && !draining) {
+      draining = true;
+      opts.onDraining?.();
     }
     await writing;
   };

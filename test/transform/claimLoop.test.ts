@@ -3,9 +3,10 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drainQueue } from '../../addapart/drainQueue.ts';
 import type { Lake } from '../../lake/lake.ts';
-import { processClaims } from '../../transform/claimLoop.ts';
+import type { Claim } from '../../lake/ports.ts';
+import { processClaims, type StageHooks } from '../../transform/claimLoop.ts';
 import { runTransform, transformContext } from '../../transform/runTransform.ts';
-import { stageBatch } from '../../transform/transformBatch.ts';
+import { stageBatch, type TransformContext } from '../../transform/transformBatch.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 import { tempLake } from '../helpers/tempLake.ts';
 
@@ -139,5 +140,63 @@ describe('processClaims', () => {
     const rows = await rowsBySourceKey();
     expect([...rows.keys()].sort()).toEqual([1, 2, 3, 4, 5, 6].map(ctKey).sort());
     expect([...rows.values()]).toEqual(Array(6).fill(RECORDS));
+  });
+  it('claims the next batch while the last chunk of this one decodes, and not past the last allowed', async () => {
+    // prepare: count the ledger's claims, and flag the one begun while a batch was still staging
+    await sixFiles();
+    const claim = lake.ledger.claim.bind(lake.ledger);
+    let claims = 0;
+    let staging = false;
+    let claimedWhileStaging = 0;
+    lake.ledger.claim = (opts) => {
+      claims++;
+      if (staging) claimedWhileStaging++;
+      return claim(opts);
+    };
+    const stage = async (ctx: TransformContext, c: Claim, hooks: StageHooks) => {
+      staging = true;
+      try {
+        return await stageBatch(ctx, c, { onDraining: hooks.onDraining });
+      } finally {
+        staging = false;
+      }
+    };
+    // act: two batches allowed of three
+    const loop = await processClaims(lake, transformContext(lake), {
+      maxFiles: 2,
+      maxBytes: 1e9,
+      stage,
+      shouldContinue: (begun) => begun < 2,
+    });
+    // assess: the second claim was made during the first stage; none was made for a third batch
+    expect(loop.runs).toHaveLength(2);
+    expect(loop.stopped).toBe(true);
+    expect(claims).toBe(2);
+    expect(claimedWhileStaging).toBe(1);
+    expect(await lake.ledger.counts()).toEqual({ pending: 2, claimed: 0, done: 4 });
+  });
+
+  it('claims again after a failed stage when the claim made ahead found nothing', async () => {
+    // prepare: one batch of two files, whose first stage fails after its lanes drained
+    const body = gzipSync(fixtureText('cloudtrail/session-records.json'));
+    for (const n of [1, 2]) await lake.raw.put(ctKey(n), body);
+    await drainQueue(lake);
+    let stages = 0;
+    // act
+    const loop = await processClaims(lake, transformContext(lake), {
+      maxFiles: 2,
+      maxBytes: 1e9,
+      stage: async (ctx, c, hooks) => {
+        const staged = await stageBatch(ctx, c, { onDraining: hooks.onDraining });
+        if (++stages === 1) throw new Error('disk full');
+        return staged;
+      },
+    });
+    // assess: the claim made ahead held nothing (the only batch was staging), and the batch ran again
+    expect(stages).toBe(2);
+    expect(loop.failures).toEqual([{ batchId: expect.any(String), files: 2, error: 'disk full' }]);
+    expect(loop.runs).toHaveLength(1);
+    expect(await lake.ledger.counts()).toEqual({ pending: 0, claimed: 0, done: 2 });
+    expect([...(await rowsBySourceKey()).values()]).toEqual([RECORDS, RECORDS]);
   });
 });

@@ -38,6 +38,15 @@ describe('cutChunks', () => {
     expect(lengths(bounds)[0]).toBeLessThan(200);
   });
 
+  it('cuts a batch of exactly twice the file limit in two, even when its bytes lean to one side', () => {
+    // prepare: 1,000 files, the first half a little bigger, so half the bytes come before file 500
+    const sizes = [...equal(500, 24_000), ...equal(500, 20_000)];
+    // act
+    const got = lengths(cutChunks(sizes, { files: 500, bytes: 64 * 1024 * 1024 }));
+    // assess: two full chunks, not a share cut at file ~455 and then a tail chunk of ~45 files
+    expect(got).toEqual([500, 500]);
+  });
+
   it('cuts by stored bytes when the files are large, a file too large being a chunk of its own', () => {
     const mib = 1024 * 1024;
     expect(
